@@ -1,0 +1,3 @@
+"""eci-events: explain, list and triage Alibaba Cloud ECI events."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,3 @@
+from eci_events.cli import main
+
+main()

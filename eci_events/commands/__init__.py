@@ -1,0 +1,1 @@
+"""One module per command; each holds the click definition and nothing heavier than it needs."""
