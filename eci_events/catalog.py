@@ -144,6 +144,12 @@ class Match:
     def known(self) -> bool:
         return self.entry is not None
 
+    def severity(self, event_type: str = "") -> Severity:
+        """The entry's severity; for unknown reasons, Warning events rate a warning."""
+        if self.entry is not None:
+            return self.entry.severity
+        return Severity.WARNING if event_type == "Warning" else Severity.INFO
+
     @property
     def variant_index(self) -> int | None:
         if self.entry is None or self.variant is None:

@@ -24,7 +24,7 @@ class CliError(click.ClickException):
 
     def __init__(self, problem: EciEventsError) -> None:
         super().__init__(problem.message)
-        self.exit_code = int(problem.exit_code)
+        self.exit_code = int(problem.exit_code)  # type: ignore[misc]  # ClassVar in click
 
 
 class LazyGroup(click.Group):

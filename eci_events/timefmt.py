@@ -99,9 +99,7 @@ def age(moment: datetime | None, now: datetime) -> str:
     return human_duration(now - moment)
 
 
-def repeat_age(
-    first: datetime | None, last: datetime | None, count: int, now: datetime
-) -> str:
+def repeat_age(first: datetime | None, last: datetime | None, count: int, now: datetime) -> str:
     """kubectl's LAST SEEN cell: ``5m`` or ``5m (x3 over 10m)`` for repeats."""
     shown = age(last or first, now)
     if count > 1 and first is not None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 
 import click
 
@@ -29,9 +30,8 @@ def complete_reason(
 
 def _find(reason: str | None, message: str | None) -> Match:
     catalog = load_catalog()
-    if message is not None:
-        if reason is not None:
-            return catalog.match(reason, message)
+    if reason is None:
+        assert message is not None
         found = catalog.identify(message)
         if not found:
             raise InputError(
@@ -39,8 +39,7 @@ def _find(reason: str | None, message: str | None) -> Match:
                 "if you know the event's reason, run: eci-events explain REASON"
             )
         return found[0]
-    assert reason is not None
-    match = catalog.match(reason)
+    match = catalog.match(reason, message or "")
     if match.entry is None:
         close = catalog.close_matches(reason)
         hint = f"did you mean {' or '.join(close)}?" if close else "see: eci-events explain --all"
@@ -58,7 +57,12 @@ def _find(reason: str | None, message: str | None) -> Match:
 )
 @click.option("--severity", type=severity_choice(), help="With --all: only this severity.")
 @click.option(
-    "-o", "--output", type=click.Choice(["text", "json"]), default="text", show_default=True
+    "-o",
+    "--output",
+    type=click.Choice(["text", "json", "markdown"]),
+    default="text",
+    show_default=True,
+    help="markdown: a table, with --all only.",
 )
 @lang_option
 @color_option
@@ -87,6 +91,8 @@ def explain(
         return
     if reason is None and message is None:
         raise click.UsageError("give a REASON, --message TEXT or --all")
+    if output == "markdown":
+        raise click.UsageError("-o markdown lists entries; use it with --all")
     match = _find(reason, message)
     catalog = load_catalog()
     if output == "json":
@@ -95,7 +101,7 @@ def explain(
         data = explain_data(catalog, match, lang, message)
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
         return
-    stdout = click.get_text_stream("stdout")
+    stdout = sys.stdout
     if is_terminal(stdout) or color == "always":
         from eci_events.render.explain import explain_panel
         from eci_events.terminal import make_console
@@ -132,6 +138,9 @@ def _list_entries(
     if output == "json":
         data = render.catalog_data(catalog, entries, lang)
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        return
+    if output == "markdown":
+        click.echo(render.catalog_markdown(entries, lang), nl=False)
         return
     from eci_events.render.columns import columns
 

@@ -26,6 +26,7 @@ def columns(rows: Sequence[Sequence[str]], headers: Sequence[str] | None = None)
     widths = [max(display_width(row[i]) for row in table) for i in range(len(table[0]) - 1)]
     lines = []
     for row in table:
-        cells = [_pad(cell, width) for cell, width in zip(row, widths)] + [row[-1]]
+        cells = [_pad(cell, width) for cell, width in zip(row[:-1], widths, strict=True)]
+        cells.append(row[-1])
         lines.append("  ".join(cells).rstrip())
     return "\n".join(lines) + "\n"

@@ -149,6 +149,18 @@ def catalog_rows(entries: Iterable[Entry], lang: str) -> list[list[str]]:
 CATALOG_HEADERS = ["REASON", "TYPE", "SEVERITY", "SECTION", "SUMMARY"]
 
 
+def catalog_markdown(entries: Iterable[Entry], lang: str) -> str:
+    """A Markdown table of entries (the README's table is this output)."""
+    lines = [
+        "| " + " | ".join(h.title() for h in CATALOG_HEADERS) + " |",
+        "|" + "---|" * len(CATALOG_HEADERS),
+    ]
+    for row in catalog_rows(entries, lang):
+        cells = [f"`{row[0]}`", *row[1:]]
+        lines.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
+    return "\n".join(lines) + "\n"
+
+
 def catalog_data(catalog: Catalog, entries: Iterable[Entry], lang: str) -> Mapping[str, Any]:
     return {
         "schema_version": SCHEMA_VERSION,
