@@ -7,15 +7,14 @@ a message is first matched, so ``explain REASON`` never pays for them.
 
 from __future__ import annotations
 
-import difflib
 import json
+import os
 import re
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Iterator, Mapping
 from enum import IntEnum
-from functools import cache, cached_property
-from pathlib import Path
-from typing import Any
+from functools import cache
+from types import MappingProxyType
+from typing import Any, NamedTuple
 
 SECTIONS = (
     "instance",
@@ -33,6 +32,7 @@ _PREFIX = r"(?:\[eci\.[A-Za-z]+\]\s*)?"
 _PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
 # Pod conditions spell a reason "ContainerGroup.NoStock" under fail-fast.
 _CONDITION_PREFIX = "containergroup."
+_TOKEN_PARAMS = frozenset({"minutes", "pid", "score"})
 
 Localized = Mapping[str, str]
 
@@ -57,8 +57,38 @@ def localized(text: Localized, lang: str) -> str:
     return text.get(lang) or text["en"]
 
 
-@dataclass(frozen=True)
-class Variant:
+@cache
+def _compile(template: str, params: tuple[str, ...]) -> re.Pattern[str]:
+    pieces = template.strip().split("%s")
+    pieces[-1] = pieces[-1].rstrip(". ")  # live messages drop or keep the final period
+    regex = [_PREFIX]
+    for index, literal in enumerate(pieces):
+        # A space in the template must be a space in the message, so "container %s" and
+        # "container: %s" stay apart.
+        core = r"\s+".join(re.escape(word) for word in literal.split())
+        lead = index > 0 and literal[:1].isspace()
+        trail = index < len(pieces) - 1 and literal[-1:].isspace()
+        optional_tail = trail and index == len(pieces) - 2 and not pieces[-1]
+        if optional_tail:  # "...stock. %s" also matches "...stock." with nothing after
+            trail = False
+        if not core:  # only spaces between two slots (the optional tail brings its own)
+            regex.append(r"\s+" if (lead or trail) and not optional_tail else "")
+        else:
+            regex.append((r"\s+" if lead else "") + core + (r"\s+" if trail else ""))
+        if index < len(pieces) - 1:
+            token = index < len(params) and _is_token(params[index])
+            slot = r"(\S+?)" if token else r"(.*?)"
+            regex.append(rf"(?:\s+{slot})?" if optional_tail else rf"{slot}\s*")
+    regex.append(r"[.\s]*")
+    return re.compile("".join(regex), re.DOTALL)
+
+
+def _is_token(param: str) -> bool:
+    """Ids and numbers never contain spaces, which keeps neighbouring variants apart."""
+    return param.endswith("_id") or param in _TOKEN_PARAMS
+
+
+class Variant(NamedTuple):
     template: str | None
     params: tuple[str, ...]
     verified: bool
@@ -72,22 +102,12 @@ class Variant:
     def is_catch_all(self) -> bool:
         return self.template is not None and self.template.strip() == "%s"
 
-    @cached_property
+    @property
     def pattern(self) -> re.Pattern[str] | None:
-        """The template as an anchored regex whose groups are the named slots."""
+        """The template as a regex (for fullmatch) whose groups are the named slots."""
         if self.template is None:
             return None
-        pieces = self.template.strip().split("%s")
-        last = pieces[-1].rstrip(". ")
-        pieces[-1] = last
-        regex = [_PREFIX]
-        for index, literal in enumerate(pieces):
-            regex.append(r"\s+".join(re.escape(word) for word in literal.split()))
-            if index < len(pieces) - 1:
-                greedy = index == len(pieces) - 2 and not last
-                regex.append(r"\s*(.*)\s*" if greedy else r"\s*(.*?)\s*")
-        regex.append(r"[.\s]*")
-        return re.compile("".join(regex), re.DOTALL)
+        return _compile(self.template, self.params)
 
     def match(self, message: str) -> dict[str, str] | None:
         """The named parameters when ``message`` has this variant's form, else None."""
@@ -102,12 +122,11 @@ class Variant:
             name = self.params[index] if index < len(self.params) else f"param{index + 1}"
             if name in values:
                 name = f"{name}_{index + 1}"
-            values[name] = value.strip()
+            values[name] = (value or "").strip()
         return values
 
 
-@dataclass(frozen=True)
-class Entry:
+class Entry(NamedTuple):
     reason: str
     section: str
     module: str | None
@@ -127,8 +146,7 @@ class Entry:
         return self.remedies
 
 
-@dataclass(frozen=True)
-class Match:
+class Match(NamedTuple):
     """An event's reason and message joined to the catalog.
 
     ``entry`` is None for a reason the catalog does not know; ``variant`` is None
@@ -138,7 +156,7 @@ class Match:
     reason: str
     entry: Entry | None
     variant: Variant | None = None
-    params: Mapping[str, str] = field(default_factory=dict)
+    params: Mapping[str, str] = MappingProxyType({})
 
     @property
     def known(self) -> bool:
@@ -157,8 +175,7 @@ class Match:
         return self.entry.variants.index(self.variant)
 
 
-@dataclass(frozen=True)
-class Section:
+class Section(NamedTuple):
     name: str
     title: Localized
 
@@ -179,7 +196,7 @@ class Catalog:
             self.entries[key] = entry
         self.placeholders = placeholders
 
-    def __iter__(self) -> Any:
+    def __iter__(self) -> Iterator[Entry]:
         return iter(self.entries.values())
 
     def __len__(self) -> int:
@@ -194,6 +211,8 @@ class Catalog:
         return entry
 
     def close_matches(self, reason: str, limit: int = 3) -> list[str]:
+        import difflib
+
         key = reason.strip().lower()
         found = difflib.get_close_matches(key, list(self.entries), n=limit, cutoff=0.6)
         return [self.entries[name].reason for name in found]
@@ -257,11 +276,16 @@ def _by_specificity(variants: Iterable[Variant]) -> list[Variant]:
     )
 
 
-def catalog_dir() -> Path:
+def catalog_dir() -> str:
     """``eci_events/catalog`` in an installed wheel, ``catalog/`` in a source checkout."""
-    here = Path(__file__).resolve().parent
-    bundled = here / "catalog"
-    return bundled if bundled.is_dir() else here.parent / "catalog"
+    here = os.path.dirname(os.path.abspath(__file__))
+    bundled = os.path.join(here, "catalog")
+    return bundled if os.path.isdir(bundled) else os.path.join(os.path.dirname(here), "catalog")
+
+
+def _read_json(path: str) -> Any:
+    with open(path, encoding="utf-8") as handle:
+        return json.load(handle)
 
 
 def _localized(raw: Mapping[str, str]) -> Localized:
@@ -300,24 +324,24 @@ def _entry(section: str, raw: Mapping[str, Any]) -> Entry:
     )
 
 
-def read_section(path: Path) -> tuple[Section, list[Entry]]:
-    raw = json.loads(path.read_text(encoding="utf-8"))
+def read_section(path: str) -> tuple[Section, list[Entry]]:
+    raw = _read_json(path)
     name = raw["section"]
     return Section(name, _localized(raw["title"])), [_entry(name, e) for e in raw["entries"]]
 
 
 @cache
-def load_catalog(directory: Path | None = None) -> Catalog:
+def load_catalog(directory: str | None = None) -> Catalog:
     """The catalog, read once per process."""
     root = directory or catalog_dir()
     sections: list[Section] = []
     entries: list[Entry] = []
     for name in SECTIONS:
-        path = root / f"{name}.json"
-        if not path.exists():
+        path = os.path.join(root, f"{name}.json")
+        if not os.path.exists(path):
             continue
         section, section_entries = read_section(path)
         sections.append(section)
         entries.extend(section_entries)
-    placeholders = json.loads((root / "params.json").read_text(encoding="utf-8"))
+    placeholders = _read_json(os.path.join(root, "params.json"))
     return Catalog(sections, entries, placeholders)

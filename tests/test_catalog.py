@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import re
-from pathlib import Path
 
 import pytest
 
@@ -260,4 +259,4 @@ def test_params_file_has_both_languages() -> None:
 def test_catalog_dir_is_the_source_tree_in_a_checkout() -> None:
     from eci_events.catalog import catalog_dir
 
-    assert catalog_dir() == Path(REPO / "catalog")
+    assert catalog_dir() == str(REPO / "catalog")

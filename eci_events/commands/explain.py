@@ -56,6 +56,7 @@ def _find(reason: str | None, message: str | None) -> Match:
     "--type", "type_", type=click.Choice(["Normal", "Warning"]), help="With --all: only this type."
 )
 @click.option("--severity", type=severity_choice(), help="With --all: only this severity.")
+@click.option("--no-headers", is_flag=True, help="With --all: omit the header row.")
 @click.option(
     "-o",
     "--output",
@@ -73,6 +74,7 @@ def explain(
     section: str | None,
     type_: str | None,
     severity: str | None,
+    no_headers: bool,
     output: str,
     lang: str,
     color: str,
@@ -87,7 +89,7 @@ def explain(
       eci-events explain --all --section image-cache --severity error
     """
     if show_all:
-        _list_entries(section, type_, severity, output, lang, color)
+        _list_entries(section, type_, severity, no_headers, output, lang)
         return
     if reason is None and message is None:
         raise click.UsageError("give a REASON, --message TEXT or --all")
@@ -119,9 +121,9 @@ def _list_entries(
     section: str | None,
     type_: str | None,
     severity: str | None,
+    no_headers: bool,
     output: str,
     lang: str,
-    color: str,
 ) -> None:
     catalog = load_catalog()
     if section is not None and section not in catalog.sections:
@@ -144,4 +146,5 @@ def _list_entries(
         return
     from eci_events.render.columns import columns
 
-    click.echo(columns(render.catalog_rows(entries, lang), render.CATALOG_HEADERS), nl=False)
+    headers = None if no_headers else render.CATALOG_HEADERS
+    click.echo(columns(render.catalog_rows(entries, lang), headers), nl=False)
