@@ -26,6 +26,7 @@ SECTIONS = (
     "kubernetes",
 )
 LANGS = ("en", "ja")
+SECTION_FILE = "_section.json"
 
 # Live messages may start with "[eci.containergroup]" or "[eci.imagecache]".
 _PREFIX = r"(?:\[eci\.[A-Za-z]+\]\s*)?"
@@ -181,41 +182,56 @@ class Section(NamedTuple):
 
 
 class Catalog:
+    """Entries by reason, each read from its own file on first use, so looking up one
+    reason does not pay for reading the other hundred."""
+
     def __init__(
         self,
         sections: Iterable[Section],
-        entries: Iterable[Entry],
+        files: Iterable[tuple[str, str, str]],
         placeholders: Mapping[str, Localized],
     ) -> None:
+        """``files`` holds (reason, section, path) for every entry."""
         self.sections = {section.name: section for section in sections}
-        self.entries: dict[str, Entry] = {}
-        for entry in entries:
-            key = entry.reason.lower()
-            if key in self.entries:
-                raise ValueError(f"catalog: reason {entry.reason} is defined twice")
-            self.entries[key] = entry
+        self._files: dict[str, tuple[str, str, str]] = {}
+        for reason, section, path in files:
+            key = reason.lower()
+            if key in self._files:
+                raise ValueError(f"catalog: reason {reason} is defined twice")
+            self._files[key] = (reason, section, path)
+        self._built: dict[str, Entry] = {}
         self.placeholders = placeholders
 
+    def _entry(self, key: str) -> Entry | None:
+        entry = self._built.get(key)
+        if entry is None and key in self._files:
+            _, section, path = self._files[key]
+            entry = self._built[key] = _entry(section, _read_json(path))
+        return entry
+
     def __iter__(self) -> Iterator[Entry]:
-        return iter(self.entries.values())
+        for key in self._files:
+            entry = self._entry(key)
+            assert entry is not None
+            yield entry
 
     def __len__(self) -> int:
-        return len(self.entries)
+        return len(self._files)
 
     def get(self, reason: str) -> Entry | None:
         """Case-insensitive lookup; accepts the pod-condition form ``ContainerGroup.X``."""
         key = reason.strip().lower()
-        entry = self.entries.get(key)
+        entry = self._entry(key)
         if entry is None and key.startswith(_CONDITION_PREFIX):
-            entry = self.entries.get(key[len(_CONDITION_PREFIX) :])
+            entry = self._entry(key[len(_CONDITION_PREFIX) :])
         return entry
 
     def close_matches(self, reason: str, limit: int = 3) -> list[str]:
         import difflib
 
         key = reason.strip().lower()
-        found = difflib.get_close_matches(key, list(self.entries), n=limit, cutoff=0.6)
-        return [self.entries[name].reason for name in found]
+        found = difflib.get_close_matches(key, list(self._files), n=limit, cutoff=0.6)
+        return [self._files[name][0] for name in found]
 
     def match(self, reason: str, message: str = "") -> Match:
         """Join one event to its entry and message variant."""
@@ -234,7 +250,7 @@ class Catalog:
     def identify(self, message: str) -> list[Match]:
         """Every entry whose message templates fit ``message`` (catch-alls excluded)."""
         found = []
-        for entry in self.entries.values():
+        for entry in self:
             for variant in _by_specificity(entry.variants):
                 if variant.is_catch_all:
                     continue
@@ -324,24 +340,20 @@ def _entry(section: str, raw: Mapping[str, Any]) -> Entry:
     )
 
 
-def read_section(path: str) -> tuple[Section, list[Entry]]:
-    raw = _read_json(path)
-    name = raw["section"]
-    return Section(name, _localized(raw["title"])), [_entry(name, e) for e in raw["entries"]]
-
-
 @cache
 def load_catalog(directory: str | None = None) -> Catalog:
-    """The catalog, read once per process."""
+    """The catalog's index (sections and entry files), read once per process."""
     root = directory or catalog_dir()
     sections: list[Section] = []
-    entries: list[Entry] = []
+    files: list[tuple[str, str, str]] = []
     for name in SECTIONS:
-        path = os.path.join(root, f"{name}.json")
-        if not os.path.exists(path):
+        folder = os.path.join(root, name)
+        if not os.path.isdir(folder):
             continue
-        section, section_entries = read_section(path)
-        sections.append(section)
-        entries.extend(section_entries)
+        raw = _read_json(os.path.join(folder, SECTION_FILE))
+        sections.append(Section(raw["section"], _localized(raw["title"])))
+        for file in sorted(os.listdir(folder)):
+            if file.endswith(".json") and file != SECTION_FILE:
+                files.append((file[: -len(".json")], name, os.path.join(folder, file)))
     placeholders = _read_json(os.path.join(root, "params.json"))
-    return Catalog(sections, entries, placeholders)
+    return Catalog(sections, files, placeholders)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import re
+from pathlib import Path
 
 import pytest
 
@@ -56,6 +57,17 @@ def ja_rows() -> list[tuple[str, str | None, str]]:
         else:
             rows.append((cells[at], None, cells[at + 1]))
     return rows
+
+
+def test_file_names_are_reasons() -> None:
+    from eci_events.catalog import catalog_dir
+
+    root = Path(catalog_dir())
+    for section in SECTIONS:
+        for path in (root / section).glob("*.json"):
+            if path.name != "_section.json":
+                entry = CATALOG.get(path.stem)
+                assert entry is not None and entry.reason == path.stem, path
 
 
 def test_sections_all_present() -> None:
