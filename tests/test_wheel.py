@@ -58,4 +58,4 @@ def test_wheel_ships_the_catalog(tmp_path: Path) -> None:
         check=True,
     ).stdout.strip()
     assert located == str(Path(target) / "eci_events" / "catalog")
-    assert (Path(located) / "instance.json").is_file()
+    assert (Path(located) / "instance" / "NoStock.json").is_file()
