@@ -12,7 +12,7 @@ import os
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from enum import IntEnum
-from functools import cache
+from functools import cache, cached_property
 from types import MappingProxyType
 from typing import Any, NamedTuple
 
@@ -189,9 +189,9 @@ class Catalog:
         self,
         sections: Iterable[Section],
         files: Iterable[tuple[str, str, str]],
-        placeholders: Mapping[str, Localized],
+        root: str,
     ) -> None:
-        """``files`` holds (reason, section, path) for every entry."""
+        """``files`` holds (reason, section, path) for every entry under ``root``."""
         self.sections = {section.name: section for section in sections}
         self._files: dict[str, tuple[str, str, str]] = {}
         for reason, section, path in files:
@@ -200,13 +200,25 @@ class Catalog:
                 raise ValueError(f"catalog: reason {reason} is defined twice")
             self._files[key] = (reason, section, path)
         self._built: dict[str, Entry] = {}
-        self.placeholders = placeholders
+        self.root = root
+
+    @cached_property
+    def placeholders(self) -> Mapping[str, Localized]:
+        """Generic words for each ``{param}`` (params.json)."""
+        result: Mapping[str, Localized] = _read_json(os.path.join(self.root, "params.json"))
+        return result
+
+    @cached_property
+    def shared_remedies(self) -> Mapping[str, Localized]:
+        """Remedies that several entries share, by id (remedies.json)."""
+        result: Mapping[str, Localized] = _read_json(os.path.join(self.root, "remedies.json"))
+        return result
 
     def _entry(self, key: str) -> Entry | None:
         entry = self._built.get(key)
         if entry is None and key in self._files:
             _, section, path = self._files[key]
-            entry = self._built[key] = _entry(section, _read_json(path))
+            entry = self._built[key] = _entry(section, _read_json(path), self.shared_remedies)
         return entry
 
     def __iter__(self) -> Iterator[Entry]:
@@ -308,7 +320,12 @@ def _localized(raw: Mapping[str, str]) -> Localized:
     return {lang: raw[lang] for lang in LANGS if raw.get(lang)}
 
 
-def _variant(raw: Mapping[str, Any]) -> Variant:
+def _remedies(raw: list[Any], shared: Mapping[str, Localized]) -> tuple[Localized, ...]:
+    """Inline remedies, or the id of one in ``remedies.json`` that several entries share."""
+    return tuple(shared[item] if isinstance(item, str) else _localized(item) for item in raw)
+
+
+def _variant(raw: Mapping[str, Any], shared: Mapping[str, Localized]) -> Variant:
     remedies = raw.get("remedies")
     meaning = raw.get("meaning")
     return Variant(
@@ -318,12 +335,12 @@ def _variant(raw: Mapping[str, Any]) -> Variant:
         sources=tuple(raw.get("sources", ())),
         ja=raw.get("ja"),
         meaning=_localized(meaning) if meaning else None,
-        remedies=tuple(_localized(r) for r in remedies) if remedies else None,
+        remedies=_remedies(remedies, shared) if remedies else None,
         legacy=bool(raw.get("legacy", False)),
     )
 
 
-def _entry(section: str, raw: Mapping[str, Any]) -> Entry:
+def _entry(section: str, raw: Mapping[str, Any], shared: Mapping[str, Localized]) -> Entry:
     return Entry(
         reason=raw["reason"],
         section=section,
@@ -332,8 +349,8 @@ def _entry(section: str, raw: Mapping[str, Any]) -> Entry:
         severity=Severity.parse(raw["severity"]),
         summary=_localized(raw["summary"]),
         explanation=_localized(raw["explanation"]),
-        variants=tuple(_variant(v) for v in raw["variants"]),
-        remedies=tuple(_localized(r) for r in raw.get("remedies", ())),
+        variants=tuple(_variant(v, shared) for v in raw["variants"]),
+        remedies=_remedies(raw.get("remedies", []), shared),
         related=tuple(raw.get("related", ())),
         links=tuple(raw.get("links", ())),
         sources=tuple(raw.get("sources", ())),
@@ -355,5 +372,4 @@ def load_catalog(directory: str | None = None) -> Catalog:
         for file in sorted(os.listdir(folder)):
             if file.endswith(".json") and file != SECTION_FILE:
                 files.append((file[: -len(".json")], name, os.path.join(folder, file)))
-    placeholders = _read_json(os.path.join(root, "params.json"))
-    return Catalog(sections, files, placeholders)
+    return Catalog(sections, files, root)

@@ -263,6 +263,19 @@ def test_pod_condition_form_and_case_are_accepted() -> None:
     assert entry is not None and entry.reason == "NoStock"
 
 
+def test_shared_remedies_are_complete_and_shared() -> None:
+    from eci_events.catalog import catalog_dir
+
+    uses = {name: 0 for name in CATALOG.shared_remedies}
+    for path in Path(catalog_dir()).glob("*/*.json"):
+        text = path.read_text(encoding="utf-8")
+        for name in uses:
+            uses[name] += text.count(f'"{name}"')
+    for name, remedy in CATALOG.shared_remedies.items():
+        assert set(remedy) == set(LANGS), name
+        assert uses[name] >= 2, f"shared remedy {name} is used {uses[name]} time(s); inline it"
+
+
 def test_params_file_has_both_languages() -> None:
     for name, words in CATALOG.placeholders.items():
         assert set(words) == set(LANGS), name
