@@ -39,4 +39,6 @@ def clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[None]
 
 def run(*args: str, input: str | bytes | None = None, env: dict[str, str] | None = None) -> Result:
     """Invoke the CLI in-process; stdout and stderr stay separate."""
-    return CliRunner().invoke(cli, list(args), input=input, env=env, catch_exceptions=False)
+    return CliRunner().invoke(
+        cli, list(args), input=input, env=env, catch_exceptions=False, prog_name="eci-events"
+    )
