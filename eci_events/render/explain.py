@@ -5,6 +5,7 @@ The plain-text and rich forms carry the same content; ``explain_lines`` is that 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -118,25 +119,39 @@ def explain_lines(
     return lines
 
 
+_ITEM = re.compile(r"^(\s+(?:\d+\.\s|-\s)?\s*)(\S.*)$")
+
+
 def explain_panel(
     catalog: Catalog, match: Match, lang: str, message: str | None = None
 ) -> RenderableType:
-    """The same content as ``explain_lines`` in a panel coloured by severity."""
+    """The same content as ``explain_lines`` in a panel coloured by severity.
+
+    Indented lines (list items, variant details) wrap with a hanging indent.
+    """
+    from rich.console import Group
     from rich.panel import Panel
+    from rich.table import Table
     from rich.text import Text
 
     entry = match.entry
     assert entry is not None
     style = SEVERITY_STYLES[entry.severity]
-    body = Text()
-    for index, line in enumerate(explain_lines(catalog, match, lang, message)[1:]):
-        if index:
-            body.append("\n")
-        heading = line.endswith(":") and not line.startswith(" ")
-        body.append(line, style="bold" if heading else "")
+    rows: list[RenderableType] = []
+    for line in explain_lines(catalog, match, lang, message)[1:]:
+        item = _ITEM.match(line)
+        if item is None:
+            heading = line.endswith(":") and not line.startswith(" ")
+            rows.append(Text(line, style="bold" if heading else ""))
+            continue
+        grid = Table.grid()
+        grid.add_column(no_wrap=True)
+        grid.add_column(overflow="fold")
+        grid.add_row(Text(item.group(1)), Text(item.group(2)))
+        rows.append(grid)
     title = Text(f"{entry.reason}  {entry.type or label(lang, 'unstated')} · ", style="bold")
     title.append(entry.severity.label, style=style)
-    return Panel(body, title=title, title_align="left", border_style=style, expand=False)
+    return Panel(Group(*rows), title=title, title_align="left", border_style=style, expand=False)
 
 
 def catalog_rows(entries: Iterable[Entry], lang: str) -> list[list[str]]:
