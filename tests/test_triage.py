@@ -1,0 +1,711 @@
+"""``eci-events triage``: ranking, the cross-event rules, every output, the flags, exit codes."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timezone
+from typing import Any
+
+import pytest
+
+from eci_events.catalog import Severity, load_catalog
+from eci_events.events import Event
+from eci_events.render.triage import plain, table_lines
+from eci_events.triage import Histogram, Options, Triage, composite_parts, plan_exec_time
+from tests.conftest import DATA, run
+
+FIXTURES = DATA / "triage"
+NOW = "--now=2026-11-20T09:00:00Z"
+T0 = datetime(2026, 11, 20, 9, 0, 0, tzinfo=timezone.utc)
+
+
+def at(hhmm: str) -> datetime:
+    hour, minute = hhmm.split(":")
+    return datetime(2026, 11, 20, int(hour), int(minute), tzinfo=timezone.utc)
+
+
+def ev(
+    reason: str,
+    group: str = "eci-1",
+    message: str = "",
+    when: str | None = "08:00",
+    type_: str = "Warning",
+    count: int = 1,
+    **more: Any,
+) -> Event:
+    moment = at(when) if when else None
+    return Event(
+        reason=reason,
+        message=message,
+        type=type_,
+        count=count,
+        first_seen=moment,
+        last_seen=moment,
+        group_id=group,
+        **more,
+    )
+
+
+def diagnose(events: list[Event], **options: Any) -> Any:
+    analysis = Triage(load_catalog(), Options(now=T0, **options))
+    analysis.add_all(events)
+    return analysis.finish([])
+
+
+def triage_json(*args: str, input: bytes | None = None) -> dict[str, Any]:
+    result = run("triage", NOW, "-o", "json", *args, input=input)
+    assert result.exit_code == 0, result.stderr
+    data: dict[str, Any] = json.loads(result.stdout)
+    return data
+
+
+def rules(data: dict[str, Any]) -> list[str]:
+    return [c["rule"] for c in data["conclusions"]]
+
+
+# --------------------------------------------------------------------------------------------
+# Every shape from a real tool gives a correct ranked diagnosis
+
+
+@pytest.mark.parametrize(
+    "name", ["aliyun-cli.json", "sdk-to-map.json", "responses.ndjson", "doc-camel.json"]
+)
+def test_api_shapes_give_the_same_ranked_findings(name: str) -> None:
+    data = triage_json(str(FIXTURES / name))
+    assert [(f["reason"], f["severity"]) for f in data["findings"]][:4] == [
+        ("SpotToBeReleased", "critical"),
+        ("OOMKilled", "critical"),
+        ("ScheduledMaintenance", "critical"),
+        ("InsufficientBalance", "critical"),
+    ] or name == "doc-camel.json"  # masked times: same findings, ranked by count instead
+    assert {f["reason"] for f in data["findings"]} == {
+        "SpotToBeReleased",
+        "OOMKilled",
+        "ScheduledMaintenance",
+        "InsufficientBalance",
+        "BackOff",
+        "NoStock",
+        "ImageCacheMissed",
+        "MysteryReason",
+    }
+    assert data["summary"]["groups"] == 4 and data["summary"]["events"] == 12
+    assert set(rules(data)) == {"account", "platform", "memory", "spot", "capacity", "image-cache"}
+
+
+def test_doc_camel_case_with_masked_times_keeps_every_event_undated() -> None:
+    data = triage_json(str(FIXTURES / "doc-camel.json"))
+    summary = data["summary"]
+    assert summary["undated"] == 12 and summary["first_seen"] is None
+    assert all(f["last_seen"] is None for f in data["findings"])
+
+
+@pytest.mark.parametrize("name", ["kubectl-list.json", "kubectl-list.yaml", "events.ndjson"])
+def test_kubectl_shapes_group_ack_pods_by_namespace_and_name(name: str) -> None:
+    data = triage_json(str(FIXTURES / name))
+    keys = {g["key"] for g in data["groups"]}
+    assert keys == {"default/api-7d9f-abcde", "default/api-7d9f-fghij", "eci-bp1ddddddddddddd0004"}
+    oom = next(f for f in data["findings"] if f["reason"] == "OOMKilled")
+    assert oom["groups"] == ["default/api-7d9f-abcde"]
+    assert oom["params"] == {"pid": "4242", "process": "java", "score": "998"}
+    assert "kubectl describe pod api-7d9f-abcde -n default" in oom["next"]
+    assert rules(data) == ["platform", "memory"]
+
+
+def test_multi_document_yaml() -> None:
+    data = triage_json(str(FIXTURES / "kubectl-multi.yaml"))
+    assert data["sources"][0]["documents"] == 3 and data["summary"]["events"] == 3
+
+
+def test_events_k8s_io_v1() -> None:
+    data = triage_json(str(FIXTURES / "events-v1.json"))
+    backoff = next(f for f in data["findings"] if f["reason"] == "BackOff")
+    assert backoff["count"] == 12 and backoff["last_seen"] == "2026-11-20T08:30:00Z"
+    assert rules(data) == ["memory"]
+    assert data["noise"]["reasons"] == [{"reason": "Pulling", "count": 1}]
+
+
+@pytest.mark.parametrize("name", ["list-output.json", "list-output.ndjson"])
+def test_our_own_list_output(name: str) -> None:
+    data = triage_json(str(FIXTURES / name))
+    assert data["summary"]["events"] == 9
+    assert {"capacity", "memory", "spot"} <= set(rules(data))
+    if name.endswith(".json"):
+        assert data["sources"][0]["truncated_groups"] == 1
+        assert data["sources"][0]["failed_groups"] == 1
+
+
+def test_list_json_piped_back_in() -> None:
+    raw = (FIXTURES / "list-output.json").read_bytes()
+    assert triage_json(input=raw)["summary"]["events"] == 9
+
+
+# --------------------------------------------------------------------------------------------
+# Ranking, noise, unknown reasons, composite messages
+
+
+def test_rank_by_severity_then_recency_then_count() -> None:
+    d = diagnose(
+        [
+            ev("BackOff", when="08:10", count=50),  # error, older
+            ev("NoStock", when="08:30", count=1),  # error, newer
+            ev("Unhealthy", message="Readiness probe failed: x", when="08:50", count=9),  # warning
+            ev(
+                "ImageCacheMissed", message="Missed image cache.", when="08:50", count=20
+            ),  # warning
+            ev("OOMKilled", message="Out of memory", when="08:00"),  # critical
+        ]
+    )
+    assert [f.reason for f in d.findings] == [
+        "OOMKilled",
+        "NoStock",
+        "BackOff",
+        "ImageCacheMissed",
+        "Unhealthy",
+    ]
+
+
+def test_undated_findings_rank_after_dated_ones_of_the_same_severity() -> None:
+    d = diagnose([ev("NoStock", when=None, count=99), ev("BackOff", when="07:00")])
+    assert [f.reason for f in d.findings] == ["BackOff", "NoStock"]
+
+
+def test_normal_noise_is_one_line_and_unknown_reasons_are_never_dropped() -> None:
+    d = diagnose(
+        [
+            ev("Pulling", type_="Normal", message='Pulling image "a"', count=2),
+            ev("Started", type_="Normal", message="Started container a", count=3),
+            ev("SomethingNew", type_="Normal", message="a quiet new thing"),
+            ev("WeirdFailure", message="it broke"),
+        ]
+    )
+    assert d.noise.events == 2 and d.noise.reasons == (("Started", 3), ("Pulling", 2))
+    unknown = {f.reason: f for f in d.findings}
+    assert set(unknown) == {"SomethingNew", "WeirdFailure"}
+    assert unknown["WeirdFailure"].severity == Severity.WARNING
+    assert unknown["SomethingNew"].severity == Severity.INFO
+    assert unknown["WeirdFailure"].messages == ("it broke",)
+    assert not unknown["WeirdFailure"].known
+
+
+def test_repeats_collapse_and_samples_stay_distinct() -> None:
+    d = diagnose([ev("Mystery", message=f"m{i % 5}", count=2) for i in range(20)])
+    (finding,) = d.findings
+    assert (finding.events, finding.count) == (20, 40)
+    assert finding.messages == ("m0", "m1", "m2")
+
+
+def test_composite_messages_are_split_into_parts() -> None:
+    parts = composite_parts(
+        "0/216 nodes are available: 3 Insufficient cpu, 10 node(s) had untolerated taint "
+        "{virtual-kubelet.io/provider: alibabacloud}, 203 node(s) didn't match Pod's node "
+        "affinity/selector. preemption: 0/216 nodes are available: 216 Preemption is not "
+        "helpful for scheduling."
+    )
+    assert [(p.count, p.text) for p in parts] == [
+        (203, "node(s) didn't match Pod's node affinity/selector"),
+        (10, "node(s) had untolerated taint {virtual-kubelet.io/provider: alibabacloud}"),
+        (3, "Insufficient cpu"),
+    ]
+    assert composite_parts("Started container a") == ()
+
+
+# --------------------------------------------------------------------------------------------
+# The cross-event rules
+
+
+def conclusion(d: Any, rule: str) -> Any:
+    return next((c for c in d.conclusions if c.rule == rule), None)
+
+
+NOSTOCK = "Create ECI failed because the specified instance is out of stock. zone: {}"
+
+
+def test_capacity_needs_several_groups_or_zones() -> None:
+    one = diagnose([ev("NoStock", "eci-1", NOSTOCK.format("cn-hangzhou-k"), count=9)])
+    assert conclusion(one, "capacity") is None
+    groups = diagnose(
+        [
+            ev("NoStock", "eci-1", NOSTOCK.format("cn-hangzhou-k")),
+            ev("StockExhaust", "eci-2", "The stock of the specified zones will be used up. x"),
+        ]
+    )
+    capacity = conclusion(groups, "capacity")
+    assert capacity.reasons == ("NoStock", "StockExhaust") and len(capacity.groups) == 2
+    zones = diagnose(
+        [
+            ev("NoStock", "eci-1", NOSTOCK.format("cn-hangzhou-k ecs.c6.large")),
+            ev("NoStock", "eci-1", NOSTOCK.format("cn-hangzhou-j")),
+        ]
+    )
+    capacity = conclusion(zones, "capacity")
+    assert capacity.zones == ("cn-hangzhou-j", "cn-hangzhou-k")
+    assert capacity.instance_types == ("ecs.c6.large",)
+    condition = diagnose([ev("ContainerGroup.NoStock", "eci-1"), ev("SpotDegraded", "eci-2")])
+    assert conclusion(condition, "capacity") is not None
+
+
+def test_oom_with_backoff_or_restarts_in_the_same_group_is_the_memory_limit() -> None:
+    alone = diagnose([ev("OOMKilled", "eci-1", "Out of memory"), ev("BackOff", "eci-2")])
+    assert conclusion(alone, "memory") is None
+    backoff = diagnose([ev("OOMKilled", "eci-1", "Out of memory"), ev("BackOff", "eci-1")])
+    assert [g.key for g in conclusion(backoff, "memory").groups] == ["eci-1"]
+    restarts = diagnose(
+        [
+            ev("PodOOMKilled", "eci-1"),
+            ev("Started", "eci-1", "Started container a", type_="Normal", count=4),
+        ]
+    )
+    assert conclusion(restarts, "memory").reasons == ("PodOOMKilled",)
+    repeated = diagnose([ev("OOMKilled", "eci-1", "Out of memory", count=3)])
+    assert conclusion(repeated, "memory") is not None
+
+
+def test_spot() -> None:
+    d = diagnose([ev("SpotToBeReleased", message="Spot ECI will be released in 3 minutes")])
+    spot = conclusion(d, "spot")
+    assert spot.minutes == "3" and spot.severity == Severity.CRITICAL
+    assert "Use the next 3 minutes" in d.findings[0].remedies[0]  # catalog remedy, filled
+
+
+def test_image_cache() -> None:
+    d = diagnose(
+        [
+            ev("ImageCacheMissed", message="Missed image cache."),
+            ev(
+                "ImageCacheAutoCreated", message="Image cache imc-1 is auto created", type_="Normal"
+            ),
+        ]
+    )
+    assert conclusion(d, "image-cache").reasons == ("ImageCacheMissed", "ImageCacheAutoCreated")
+
+
+@pytest.mark.parametrize(
+    "reason", ["InsufficientBalance", "QuotaExceeded", "Unauthorized", "DiskCapacityQuotaFull"]
+)
+def test_quota_balance_permission_need_account_action(reason: str) -> None:
+    account = conclusion(diagnose([ev(reason)]), "account")
+    assert account is not None and account.reasons == (reason,)
+
+
+def test_platform_with_scheduled_maintenance_deadline() -> None:
+    message = (
+        '{"originReason":"Redeploy","originMessage":"Redeploy",'
+        '"planExecTime":"2026-11-22T09:00:00.000+08:00"}'
+    )
+    d = diagnose([ev("ScheduledMaintenance", message=message), ev("GPULostCard", "eci-2")])
+    platform = conclusion(d, "platform")
+    assert platform.deadline == datetime(2026, 11, 22, 1, 0, tzinfo=timezone.utc)
+    assert set(platform.reasons) == {"ScheduledMaintenance", "GPULostCard"}
+    assert plan_exec_time("[eci.containergroup]" + message) == platform.deadline
+    assert plan_exec_time("not json {") is None
+
+
+def test_system_reboot_deadline_from_within_hours() -> None:
+    message = (
+        "It is strongly recommended that you re-create this instance within 48 hours because "
+        "of host maintenance, otherwise, the pod will be forced to restart."
+    )
+    d = diagnose([ev("SystemReboot", message=message, when="08:00")])
+    assert conclusion(d, "platform").deadline == datetime(2026, 11, 22, 8, 0, tzinfo=timezone.utc)
+    assert d.findings[0].params == {"reason": "host maintenance"}
+
+
+def test_conclusion_text_through_the_command() -> None:
+    data = triage_json(str(FIXTURES / "aliyun-cli.json"))
+    by_rule = {c["rule"]: c for c in data["conclusions"]}
+    assert by_rule["account"]["advice"].startswith("Retrying will not help.")
+    assert by_rule["platform"]["deadline"] == "2026-11-22T01:00:00Z"
+    assert "before 2026-11-22T01:00:00Z" in by_rule["platform"]["advice"]
+    assert by_rule["capacity"]["zones"] == ["cn-hangzhou-j", "cn-hangzhou-k"]
+    assert by_rule["capacity"]["title"] == (
+        "Capacity shortage: NoStock in 2 container groups across zones cn-hangzhou-j, cn-hangzhou-k"
+    )
+
+
+def test_pod_without_eci_id_merges_into_the_eci_group_of_the_same_pod() -> None:
+    d = diagnose(
+        [
+            ev("OOMKilled", "eci-9", "Out of memory", group_name="api-0", namespace="default"),
+            ev("BackOff", "", object_name="api-0", namespace="default", object_kind="Pod"),
+        ]
+    )
+    assert [g.ref.key for g in d.groups] == ["eci-9"]
+    assert [g.key for g in conclusion(d, "memory").groups] == ["eci-9"]
+    assert all(f.groups[0].key == "eci-9" for f in d.findings)
+
+
+# --------------------------------------------------------------------------------------------
+# Flags
+
+
+def test_by_group() -> None:
+    data = triage_json("--by", "group", str(FIXTURES / "aliyun-cli.json"))
+    nostock = [f for f in data["findings"] if f["reason"] == "NoStock"]
+    assert sorted(f["group"] for f in nostock) == [
+        "eci-bp1aaaaaaaaaaaa0001",
+        "eci-bp1bbbbbbbbbbbb0002",
+    ]
+    assert all(len(f["groups"]) == 1 for f in nostock)
+    assert data["options"]["by"] == "group"
+
+
+def test_min_severity_applies_to_findings_and_conclusions() -> None:
+    data = triage_json("--min-severity", "critical", str(FIXTURES / "aliyun-cli.json"))
+    assert {f["severity"] for f in data["findings"]} == {"critical"}
+    assert "capacity" not in rules(data) and "image-cache" not in rules(data)
+    assert data["summary"]["hidden_findings"] == 4
+    assert data["summary"]["worst_severity"] == "critical"
+
+
+SMALL = {
+    "backoff": b'[{"reason": "BackOff", "type": "Warning", "message": "Back-off restarting failed container"}]',
+    "noise": b'[{"reason": "Pulling", "type": "Normal", "message": "Pulling image \\"a\\""}]',
+}
+
+
+@pytest.mark.parametrize(
+    ("fail_on", "name", "code"),
+    [
+        ("critical", "aliyun-cli.json", 1),
+        ("error", "events-v1.json", 1),
+        ("critical", "backoff", 0),  # worst there: error
+        ("error", "backoff", 1),
+        ("warning", "backoff", 1),
+        ("warning", "noise", 0),
+    ],
+)
+def test_fail_on_exits_1_at_or_above(fail_on: str, name: str, code: int) -> None:
+    path = str(FIXTURES / name) if "." in name else "-"
+    result = run("triage", NOW, "--fail-on", fail_on, "-o", "json", path, input=SMALL.get(name))
+    assert result.exit_code == code, result.stderr
+    assert json.loads(result.stdout)["schema_version"] == 1  # output first, then the exit code
+
+
+def test_fail_on_counts_findings_hidden_by_min_severity() -> None:
+    args = ("--min-severity", "critical", "--fail-on", "error")
+    result = run("triage", NOW, *args, input=SMALL["backoff"])
+    assert result.exit_code == 1
+    assert result.stdout.endswith("critical, not shown: 1\n\nNo findings at or above critical.\n")
+
+
+def test_without_fail_on_findings_exit_0() -> None:
+    assert run("triage", NOW, str(FIXTURES / "aliyun-cli.json")).exit_code == 0
+
+
+def test_since_is_relative_to_now_and_says_what_it_left_out() -> None:
+    data = triage_json("--since", "30m", str(FIXTURES / "aliyun-cli.json"))
+    summary = data["summary"]
+    assert summary["events"] == 3  # BackOff 08:45, SpotToBeReleased 08:50, OOMKilled 08:40
+    assert summary["skipped_old"] == 8 and summary["skipped_undated"] == 1
+    assert data["options"]["since_seconds"] == 1800
+
+
+@pytest.mark.parametrize("bad", ["10", "5h30m", "-1m", "0s"])
+def test_bad_since_is_a_usage_error(bad: str) -> None:
+    result = run("triage", "--since", bad, input=b"[]")
+    assert result.exit_code == 2 and "--since" in result.stderr
+
+
+def test_empty_list_is_an_empty_diagnosis() -> None:
+    result = run("triage", NOW, input=b'{"kind": "List", "items": []}')
+    assert result.exit_code == 0
+    assert result.stdout.endswith("\nNo events in the input.\n")
+
+
+# --------------------------------------------------------------------------------------------
+# Outputs
+
+
+EXPECTED_TABLE_HEAD = """\
+Triage of 6 events (17 with repeats) in 3 container groups from 1 source
+Window   2026-11-20T07:58:00Z → 2026-11-20T08:42:00Z (44m), last event 18m ago
+Sources  {name} (kubectl-list, core-v1: 6 events)
+
+Conclusions
+  critical  Platform side: SandboxNotReady in 1 container group
+            The instance or its host failed, not your workload. Recreate the affected container
+            groups; otherwise the platform restarts them.
+            Groups: eci-bp1ddddddddddddd0004
+  critical  Memory limit: OOMKilled with restarts in 1 container group
+            The container was killed for exceeding its memory limit and restarted; this is the
+            workload, not the platform. Raise the memory limit (and request) or reduce the process's
+            memory use.
+            Groups: default/api-7d9f-abcde
+
+Findings
+  #  SEVERITY  REASON            GROUPS  COUNT  FIRST SEEN            LAST SEEN
+  1  critical  SandboxNotReady   1       1      2026-11-20T08:42:00Z  2026-11-20T08:42:00Z
+  2  critical  OOMKilled         1       1      2026-11-20T08:20:00Z  2026-11-20T08:20:00Z
+  3  error     BackOff           1       7      2026-11-20T08:21:00Z  2026-11-20T08:41:00Z
+  4  error     FailedScheduling  1       4      2026-11-20T07:58:00Z  2026-11-20T00:04:00Z
+  5  info      Scheduled         1       1      2026-11-20T08:00:00Z  2026-11-20T08:00:00Z
+
+1. SandboxNotReady · critical · Warning · 1 container group · x1
+"""
+
+
+def test_table_at_width_100() -> None:
+    name = str(FIXTURES / "kubectl-list.json")
+    result = run("triage", NOW, name)
+    assert result.exit_code == 0, result.stderr
+    out = result.stdout
+    assert out.startswith(EXPECTED_TABLE_HEAD.format(name=name))
+    assert all(len(line) <= 100 for line in out.splitlines())
+    assert "\x1b" not in out  # not a terminal: no colour
+    assert (
+        """\
+4. FailedScheduling · error · Warning · variant 3 · 1 container group · x4
+   The instance or pod could not be scheduled anywhere.
+   Groups: default/api-7d9f-fghij
+   Message:
+   - 0/216 nodes are available: 3 Insufficient cpu, 10 node(s) had untolerated taint
+     {virtual-kubelet.io/provider: alibabacloud}, 203 node(s) didn't match Pod's node
+     affinity/selector. preemption: 0/216 nodes are available: 216 Preemption is not helpful for
+     scheduling.
+   Causes:
+   - 203 node(s) didn't match Pod's node affinity/selector
+   - 10 node(s) had untolerated taint {virtual-kubelet.io/provider: alibabacloud}
+   - 3 Insufficient cpu
+   What to do:
+"""
+        in out
+    )
+    assert (
+        """\
+   Next: eci-events explain OOMKilled
+         kubectl describe pod api-7d9f-abcde -n default
+"""
+        in out
+    )
+    assert (
+        """\
+5. Scheduled · info · Normal · 1 container group · x1
+   Not in the catalog; the raw messages follow.
+   Groups: default/api-7d9f-abcde
+   Message:
+   - Successfully assigned default/api-7d9f-abcde to virtual-kubelet-cn-hangzhou-k
+   Next: kubectl describe pod api-7d9f-abcde -n default
+
+Normal: 1 event (3 with repeats), nothing to do (Started x3)
+"""
+        in out
+    )
+
+
+def test_table_notes_escapes_and_coverage() -> None:
+    out = run("triage", NOW, str(FIXTURES / "aliyun-cli.json")).stdout
+    assert "Notes    events without a time: 1 (kept, not placed in time)\n" in out
+    assert (
+        "   - something ^[[31mred^[0m and [bold]markup[/bold] happened\n"
+        in out.replace("^[[0m", "^[0m")
+        or "   - something ^[[31mred^[[0m and [bold]markup[/bold] happened\n" in out
+    )
+    assert "\x1b" not in out
+
+
+def test_colour_follows_severity_and_markup_stays_literal() -> None:
+    result = run("triage", NOW, "--color", "always", str(FIXTURES / "aliyun-cli.json"))
+    out = result.stdout
+    assert "\x1b[1;91mcritical" in out  # SEVERITY_STYLES: bold bright_red
+    assert "\x1b[33mwarning" in out
+    assert "[bold]markup[/bold]" in out
+    assert "\x1b[31mred" not in out  # the message's own escape codes are neutralised
+
+
+def test_no_color_env_wins_over_auto() -> None:
+    result = run("triage", NOW, str(FIXTURES / "aliyun-cli.json"), env={"NO_COLOR": "1"})
+    assert "\x1b" not in result.stdout
+
+
+def test_timeline_one_row_per_group_coloured_by_the_worst_event() -> None:
+    d = diagnose(
+        [
+            ev("OOMKilled", "eci-a", "Out of memory", when="08:00"),
+            ev("Started", "eci-a", "Started container x", type_="Normal", when="08:59"),
+            ev("ImageCacheMissed", "eci-b", "Missed image cache.", when="08:30"),
+            ev("Pulling", "eci-b", 'Pulling image "x"', type_="Normal", when="08:30"),
+        ]
+    )
+    text = plain(table_lines(d, 100, timeline=True))
+    block = text.split("Timeline", 1)[1].split("\n\n", 1)[0]
+    lines = block.splitlines()
+    assert lines[0] == "  2026-11-20T08:00:00Z → 2026-11-20T08:59:00Z, one cell = 59s"
+    assert lines[1] == "  eci-a  █" + "·" * 58 + "▂"  # critical OOM, later a Normal start
+    assert lines[2] == "  eci-b  " + "·" * 30 + "▄" + "·" * 29  # warning beats info
+    assert "Timeline" not in plain(table_lines(d, 100, timeline=False))
+
+
+def test_histogram_stays_small_and_keeps_the_worst() -> None:
+    histogram = Histogram()
+    base = int(at("08:00").timestamp())
+    for minute in range(0, 600, 3):  # ten hours, out of order at the end
+        histogram.mark(base + minute * 60, Severity.INFO)
+    histogram.mark(base + 300 * 60, Severity.CRITICAL)
+    histogram.mark(base - 7200, Severity.WARNING)
+    buckets = histogram.buckets()
+    assert len(histogram.cells) == 64 and len(buckets) <= 64
+    assert max(s for _, s in buckets) == Severity.CRITICAL
+    assert buckets[0] == (base - 7200 - (base - 7200) % histogram.resolution, Severity.WARNING)
+
+
+def test_json_fields_are_stable() -> None:
+    data = triage_json(str(FIXTURES / "aliyun-cli.json"))
+    assert list(data) == [
+        "schema_version",
+        "kind",
+        "generated_at",
+        "lang",
+        "options",
+        "sources",
+        "summary",
+        "conclusions",
+        "findings",
+        "noise",
+        "groups",
+    ]
+    assert data["schema_version"] == 1 and data["kind"] == "EciEventsTriage"
+    assert data["generated_at"] == "2026-11-20T09:00:00Z"
+    assert list(data["summary"]) == [
+        "groups",
+        "events",
+        "occurrences",
+        "first_seen",
+        "last_seen",
+        "window_seconds",
+        "undated",
+        "skipped_old",
+        "skipped_undated",
+        "capped_groups",
+        "hidden_findings",
+        "worst_severity",
+    ]
+    assert list(data["sources"][0]) == [
+        "name",
+        "format",
+        "shapes",
+        "documents",
+        "events",
+        "ignored",
+        "truncated_groups",
+        "failed_groups",
+    ]
+    assert list(data["conclusions"][0]) == [
+        "rule",
+        "severity",
+        "title",
+        "advice",
+        "reasons",
+        "groups",
+        "zones",
+        "instance_types",
+        "deadline",
+    ]
+    spot = data["findings"][0]
+    assert list(spot) == [
+        "rank",
+        "reason",
+        "variant",
+        "known",
+        "section",
+        "severity",
+        "types",
+        "summary",
+        "remedies",
+        "params",
+        "group",
+        "groups",
+        "events",
+        "count",
+        "first_seen",
+        "last_seen",
+        "messages",
+        "parts",
+        "next",
+    ]
+    assert spot["rank"] == 1 and spot["params"] == {"minutes": "3"}
+    assert spot["section"] == "instance" and spot["variant"] == 0 and spot["known"] is True
+    assert spot["next"] == [
+        "eci-events explain SpotToBeReleased",
+        "eci-events list eci-bp1cccccccccccc0003 --since 1h",
+    ]
+    mystery = next(f for f in data["findings"] if f["reason"] == "MysteryReason")
+    assert mystery["messages"] == [
+        "something \x1b[31mred\x1b[0m and [bold]markup[/bold] happened"
+    ]  # raw in JSON
+    assert mystery["known"] is False and mystery["remedies"] == []
+    assert list(data["groups"][0]) == [
+        "key",
+        "group_id",
+        "group_name",
+        "namespace",
+        "events",
+        "count",
+        "worst_severity",
+        "first_seen",
+        "last_seen",
+    ]
+    assert data["noise"] == {
+        "events": 3,
+        "count": 3,
+        "reasons": [
+            {"reason": "Pulled", "count": 1},
+            {"reason": "Pulling", "count": 1},
+            {"reason": "Started", "count": 1},
+        ],
+    }
+
+
+def test_capped_groups_are_reported() -> None:
+    events = [
+        {
+            "Reason": "Started",
+            "Message": "Started container a",
+            "Type": "Normal",
+            "Count": 1,
+            "LastTimestamp": "2026-11-20T08:00:00Z",
+        }
+    ] * 50
+    body = json.dumps({"Data": [{"ContainerGroupId": "eci-1", "Events": events}]}).encode()
+    data = triage_json(input=body)
+    assert data["summary"]["capped_groups"] == 1
+    out = run("triage", NOW, input=body).stdout
+    assert "groups at the ECI API's limit of 50 events, so older events are missing: 1" in out
+
+
+def test_markdown_for_a_ticket() -> None:
+    result = run("triage", NOW, "-o", "markdown", str(FIXTURES / "aliyun-cli.json"))
+    out = result.stdout
+    assert out.startswith(
+        "## eci-events triage: Triage of 12 events (20 with repeats) in 4 container groups "
+        "from 1 source\n"
+    )
+    assert "| # | SEVERITY | REASON | GROUPS | COUNT | FIRST SEEN | LAST SEEN |\n" in out
+    assert "| 1 | **critical** | SpotToBeReleased | 1 | 1 | 2026-11-20T08:50:00Z |" in out
+    assert "#### 8. MysteryReason (warning)" in out
+    assert "- **Message:** `something ^[[31mred^[[0m and [bold]markup[/bold] happened`" in out
+    assert "- **Next:** `eci-events explain NoStock`, `eci-events list" in out
+    assert "\x1b" not in out
+
+
+def test_japanese() -> None:
+    result = run("triage", NOW, "--lang", "ja", str(FIXTURES / "kubectl-list.json"))
+    out = result.stdout
+    assert "結論" in out and "所見" in out and "対処方法:" in out
+    data = triage_json("--lang", "ja", str(FIXTURES / "kubectl-list.json"))
+    assert data["lang"] == "ja" and data["conclusions"][1]["title"].startswith("メモリ上限")
+
+
+def test_help_lists_the_flags() -> None:
+    out = run("triage", "--help").stdout
+    for flag in (
+        "--input-format",
+        "--by",
+        "--min-severity",
+        "--fail-on",
+        "--since",
+        "-o",
+        "--color",
+        "--lang",
+    ):
+        assert flag in out
+    assert "--now" not in out
