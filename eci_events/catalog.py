@@ -140,6 +140,7 @@ class Entry(NamedTuple):
     related: tuple[str, ...]
     links: tuple[Mapping[str, str], ...]
     sources: tuple[str, ...]
+    matching_order: tuple[Variant, ...] = ()  # the templated variants, most specific first
 
     def remedies_for(self, variant: Variant | None) -> tuple[Localized, ...]:
         if variant is not None and variant.remedies:
@@ -250,7 +251,7 @@ class Catalog:
         entry = self.get(reason)
         if entry is None:
             return Match(reason=reason, entry=None)
-        for variant in _by_specificity(entry.variants):
+        for variant in entry.matching_order:
             params = variant.match(message)
             if params is not None:
                 return Match(reason=entry.reason, entry=entry, variant=variant, params=params)
@@ -263,7 +264,7 @@ class Catalog:
         """Every entry whose message templates fit ``message`` (catch-alls excluded)."""
         found = []
         for entry in self:
-            for variant in _by_specificity(entry.variants):
+            for variant in entry.matching_order:
                 if variant.is_catch_all:
                     continue
                 params = variant.match(message)
@@ -296,11 +297,13 @@ class Catalog:
         ]
 
 
-def _by_specificity(variants: Iterable[Variant]) -> list[Variant]:
-    """Longer literal text first, so a catch-all ``%s`` is tried last."""
-    return sorted(
-        (v for v in variants if v.template is not None),
-        key=lambda v: -len((v.template or "").replace("%s", "")),
+def _by_specificity(variants: Iterable[Variant]) -> tuple[Variant, ...]:
+    """Variants with a template, longer literal text first, so a catch-all ``%s`` is last."""
+    return tuple(
+        sorted(
+            (v for v in variants if v.template is not None),
+            key=lambda v: -len((v.template or "").replace("%s", "")),
+        )
     )
 
 
@@ -341,6 +344,7 @@ def _variant(raw: Mapping[str, Any], shared: Mapping[str, Localized]) -> Variant
 
 
 def _entry(section: str, raw: Mapping[str, Any], shared: Mapping[str, Localized]) -> Entry:
+    variants = tuple(_variant(v, shared) for v in raw["variants"])
     return Entry(
         reason=raw["reason"],
         section=section,
@@ -349,11 +353,12 @@ def _entry(section: str, raw: Mapping[str, Any], shared: Mapping[str, Localized]
         severity=Severity.parse(raw["severity"]),
         summary=_localized(raw["summary"]),
         explanation=_localized(raw["explanation"]),
-        variants=tuple(_variant(v, shared) for v in raw["variants"]),
+        variants=variants,
         remedies=_remedies(raw.get("remedies", []), shared),
         related=tuple(raw.get("related", ())),
         links=tuple(raw.get("links", ())),
         sources=tuple(raw.get("sources", ())),
+        matching_order=_by_specificity(variants),
     )
 
 
