@@ -15,6 +15,7 @@ import random
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -380,6 +381,30 @@ def backoff(
 # -- the fetcher -------------------------------------------------------------------------------
 
 
+def call_action(client: Any, query: Mapping[str, Any]) -> Any:
+    """One DescribeContainerGroupEvents call, no retry: the raw answer (``body`` and headers).
+
+    Through ``call_api`` rather than the typed method, whose response model drops NextToken.
+    """
+    from alibabacloud_openapi_util.client import Client as OpenApiUtilClient
+    from alibabacloud_tea_openapi import models as open_api_models
+    from alibabacloud_tea_util import models as util_models
+
+    params = open_api_models.Params(
+        action=ACTION,
+        version=VERSION,
+        protocol="HTTPS",
+        pathname="/",
+        method="POST",
+        auth_type="AK",
+        style="RPC",
+        req_body_type="formData",
+        body_type="json",
+    )
+    request = open_api_models.OpenApiRequest(query=OpenApiUtilClient.query(dict(query)))
+    return client.call_api(params, request, util_models.RuntimeOptions())
+
+
 class Fetcher:
     """One configured SDK client; ``fetch(query)`` returns every event of the query."""
 
@@ -465,31 +490,15 @@ class Fetcher:
 
     def _call(self, query: Mapping[str, Any]) -> dict[str, Any]:
         """One API call with retries; the raw body (the SDK model drops NextToken)."""
-        from alibabacloud_openapi_util.client import Client as OpenApiUtilClient
-        from alibabacloud_tea_openapi import models as open_api_models
-        from alibabacloud_tea_util import models as util_models
-
-        params = open_api_models.Params(
-            action=ACTION,
-            version=VERSION,
-            protocol="HTTPS",
-            pathname="/",
-            method="POST",
-            auth_type="AK",
-            style="RPC",
-            req_body_type="formData",
-            body_type="json",
-        )
         timeouts = (self.settings.connect_timeout, self.settings.read_timeout)
         attempt = 0
         while True:
             attempt += 1
-            request = open_api_models.OpenApiRequest(query=OpenApiUtilClient.query(dict(query)))
             started = time.monotonic()
             with self._count_lock:
                 self.requests += 1
             try:
-                raw = self._client.call_api(params, request, util_models.RuntimeOptions())
+                raw = call_action(self._client, query)
             except Exception as exc:
                 problem = classify(exc, timeouts)
                 self.debug(
@@ -591,6 +600,52 @@ class Fetcher:
         result.missing = [i for i in ids if i not in returned and i not in failed_ids]
         result.requests = self.requests
         return result
+
+
+@contextmanager
+def open_fetcher(
+    *,
+    demo: bool = False,
+    region: str | None = None,
+    profile: str | None = None,
+    endpoint: str | None = None,
+    vpc: bool = False,
+    log: Callable[[str], None] | None = None,
+    connect_timeout: float = DEFAULT_CONNECT_TIMEOUT,
+    read_timeout: float = DEFAULT_READ_TIMEOUT,
+    max_attempts: int = DEFAULT_MAX_ATTEMPTS,
+    concurrency: int = DEFAULT_CONCURRENCY,
+) -> Iterator[Fetcher]:
+    """A Fetcher for the resolved region and endpoint, or for the bundled demo.
+
+    ``demo`` serves the sample events from an in-process emulator with a one-off key
+    pair, for as long as the context lasts.
+    """
+    tuning: dict[str, Any] = {
+        "connect_timeout": connect_timeout,
+        "read_timeout": read_timeout,
+        "max_attempts": max_attempts,
+        "concurrency": concurrency,
+    }
+    if demo:
+        import secrets
+
+        from eci_events.emulator import demo_emulator
+
+        key_id, secret = "LTAIdemo" + secrets.token_hex(8), secrets.token_urlsafe(30)
+        with demo_emulator(key_id, secret) as emu:
+            host = f"127.0.0.1:{emu.port}"
+            bypass_proxy(host, "http")
+            region_id = next(iter(emu.regions))
+            yield Fetcher(
+                Settings(region_id, host, "http", demo_key=(key_id, secret), **tuning), log
+            )
+        return
+    region_id = resolve_region(region, profile)
+    host, protocol = resolve_endpoint(endpoint, vpc, region_id)
+    if bypass_proxy(host, protocol) and log:
+        log(f"proxy variables ignored for {host} (loopback or NO_PROXY)")
+    yield Fetcher(Settings(region_id, host, protocol, profile=profile, **tuning), log)
 
 
 def _run_parallel(jobs: Sequence[Callable[[], Any]], concurrency: int) -> Iterator[tuple[int, Any]]:

@@ -322,8 +322,9 @@ class Emulator:
         server.daemon_threads = True
         server.block_on_close = False
         self._server = server
+        # stop() waits for the loop to notice; a short poll keeps --demo from idling at exit.
         self._thread = threading.Thread(
-            target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+            target=server.serve_forever, kwargs={"poll_interval": 0.01}, daemon=True
         )
         self._thread.start()
         return self

@@ -17,6 +17,17 @@ KEY_ID = "LTAI5tEmulatorKeyId01"
 SECRET = "CANARY-secret-7f3a9c1e5b-never-print"
 REGION = "cn-hangzhou"
 DEAD_PROXY = "http://127.0.0.1:9"  # nothing listens there
+# Reasons the bundled demo (eci_events/data/demo-events.json) must show.
+DEMO_STORIES = (
+    "NoStock",
+    "OOMKilled",
+    "BackOff",
+    "ImageCacheMissed",
+    "ImageCacheAutoCreated",
+    "SpotToBeReleased",
+    "DiskCapacityQuotaFull",
+    "ScheduledMaintenance",
+)
 
 
 def ago(**delta: float) -> datetime:

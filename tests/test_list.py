@@ -24,7 +24,7 @@ from eci_events.emulator import Emulator, event
 from eci_events.render.events_table import short_hint
 from eci_events.timefmt import rfc3339
 from tests.conftest import REPO, run
-from tests.emulated import KEY_ID, REGION, SECRET, ago, list_cmd, running
+from tests.emulated import DEMO_STORIES, KEY_ID, REGION, SECRET, ago, list_cmd, running
 
 
 @pytest.fixture
@@ -648,16 +648,7 @@ def test_demo_lists_the_sample_stories(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("HTTPS_PROXY", "http://127.0.0.1:9")
     result = run("list", "--demo")
     assert result.exit_code == 0, result.stderr
-    for reason in (
-        "NoStock",
-        "OOMKilled",
-        "BackOff",
-        "ImageCacheMissed",
-        "ImageCacheAutoCreated",
-        "SpotToBeReleased",
-        "DiskCapacityQuotaFull",
-        "ScheduledMaintenance",
-    ):
+    for reason in DEMO_STORIES:
         assert reason in result.stdout
     assert result.stdout.splitlines()[0].split() == [
         "LAST",

@@ -184,3 +184,10 @@ def render(console: Console, rows: Sequence[Row], now: datetime, wide: bool, hea
         wide_console.print(table)
     lines = captured.get().split("\n")
     return "\n".join(_TRAILING.sub(r"\1", line) for line in lines).rstrip("\n") + "\n"
+
+
+def table_text(
+    console: Console, rows: Iterable[Row], now: datetime, wide: bool, headers: bool
+) -> str:
+    """The whole stdout of ``-o table|wide`` for these rows: repeats collapsed, sorted."""
+    return render(console, collapse(rows), now, wide, headers)
