@@ -163,9 +163,11 @@ def test_every_tsv_row_is_accounted_for(row: dict[str, str]) -> None:
     assert entry.type == expected_type
     templates = [v.template for v in entry.variants]
     if row["confidence"] in ("exact", "partial"):
-        assert row["message_template_en"] in templates
-        variant = entry.variants[templates.index(row["message_template_en"])]
-        assert variant.verified == (row["confidence"] == "exact") or variant.verified
+        text = row["message_template_en"]
+        if "%s" in text or text in templates:
+            assert text in templates
+        else:  # an example message (ScheduledMaintenance's JSON): a template must fit it
+            assert any(v.match(text) is not None for v in entry.variants), text
     else:
         assert any(v.template is None or v.verified for v in entry.variants)
 

@@ -14,9 +14,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from eci_events.commands.options import color_option, lang_option, severity_choice
+from eci_events.commands.options import color_option, lang_option, severity_choice, since_option
 from eci_events.textsafe import escape
-from eci_events.timefmt import parse_since
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -29,15 +28,6 @@ if TYPE_CHECKING:
 F = TypeVar("F", bound=Callable[..., Any])
 OUTPUTS = ("table", "wide", "json", "ndjson", "yaml")
 TABLES = ("table", "wide")
-
-
-def _since(ctx: click.Context, param: click.Parameter, value: str | None) -> int | None:
-    if value is None:
-        return None
-    try:
-        return parse_since(value)
-    except ValueError as problem:
-        raise click.BadParameter(str(problem)) from None
 
 
 def _tags(
@@ -88,12 +78,7 @@ def _tuning(
 @_selector("--zone", "ZONE_ID", "zone")
 @_selector("--vswitch", "VSW_ID", "vSwitch")
 @_selector("--resource-group", "RG_ID", "resource group")
-@click.option(
-    "--since",
-    callback=_since,
-    metavar="DURATION",
-    help="Only events seen in the last 30s, 10m, 2h, 1d (SinceSecond).",
-)
+@since_option("Only events seen in the last 30s, 10m, 2h, 1d (SinceSecond).")
 @click.option(
     "--source",
     type=click.Choice(["EciService", "K8sAgent"]),

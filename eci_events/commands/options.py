@@ -34,3 +34,19 @@ def lang_option(func: F) -> F:
 
 def severity_choice() -> click.Choice[str]:
     return click.Choice(["info", "warning", "error", "critical"], case_sensitive=False)
+
+
+def _seconds(ctx: click.Context, param: click.Parameter, value: str | None) -> int | None:
+    if value is None:
+        return None
+    from eci_events.timefmt import parse_since
+
+    try:
+        return parse_since(value)
+    except ValueError as problem:
+        raise click.BadParameter(str(problem)) from None
+
+
+def since_option(help: str) -> Callable[[F], F]:
+    """``--since 30s|10m|2h|1d``, given to the command as seconds."""
+    return click.option("--since", callback=_seconds, metavar="DURATION", help=help)
