@@ -5,6 +5,7 @@ Nothing downstream of this module knows which tool or API produced an event.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
@@ -229,21 +230,58 @@ def _group_name(kind: str, name: str) -> str:
 
 def k8s_event(record: Mapping[str, Any]) -> Event:
     """A core/v1 Event (``kubectl get events -o json|yaml``, one item)."""
-    involved = _mapping(record.get("involvedObject"))
-    metadata = _mapping(record.get("metadata"))
-    source = _mapping(record.get("source"))
     series = _mapping(record.get("series"))
+    source = _mapping(record.get("source"))
+    count = series.get("count")
+    return _kube_event(
+        record,
+        _mapping(record.get("involvedObject")),
+        message=record.get("message"),
+        count=count if count is not None else record.get("count"),
+        first=_time(record.get("firstTimestamp")),
+        last=_time(record.get("lastTimestamp")) or _time(series.get("lastObservedTime")),
+        event_time=_time(record.get("eventTime")),
+        source=_text(source.get("component")) or _text(record.get("reportingComponent")),
+    )
+
+
+def events_v1_event(record: Mapping[str, Any]) -> Event:
+    """An ``events.k8s.io/v1`` Event: note, regarding, series, deprecated* fields."""
+    series = _mapping(record.get("series"))
+    source = _mapping(record.get("deprecatedSource"))
+    count = series.get("count")
+    return _kube_event(
+        record,
+        _mapping(record.get("regarding")),
+        message=record.get("note"),
+        count=count if count is not None else record.get("deprecatedCount"),
+        first=_time(record.get("deprecatedFirstTimestamp")),
+        last=_time(series.get("lastObservedTime")) or _time(record.get("deprecatedLastTimestamp")),
+        event_time=_time(record.get("eventTime")),
+        source=_text(record.get("reportingController")) or _text(source.get("component")),
+    )
+
+
+def _kube_event(
+    record: Mapping[str, Any],
+    involved: Mapping[str, Any],
+    *,
+    message: Any,
+    count: Any,
+    first: datetime | None,
+    last: datetime | None,
+    event_time: datetime | None,
+    source: str,
+) -> Event:
+    """What both Kubernetes Event APIs spell alike, once the caller has read what differs."""
+    metadata = _mapping(record.get("metadata"))
+    if first is None and last is None and event_time is None:
+        first = _time(metadata.get("creationTimestamp"))  # the only time the event has
     kind = _text(involved.get("kind"))
     name = _text(involved.get("name"))
-    first = _time(record.get("firstTimestamp"))
-    last = _time(record.get("lastTimestamp")) or _time(series.get("lastObservedTime"))
-    event_time = _time(record.get("eventTime"))
-    if first is None and last is None and event_time is None:
-        first = _time(metadata.get("creationTimestamp"))
-    count = series.get("count") if series.get("count") is not None else record.get("count")
     return Event(
         reason=_text(record.get("reason")),
-        message=_text(record.get("message")),
+        message=_text(message),
         type=_text(record.get("type")),
         count=_count(count),
         first_seen=first,
@@ -254,41 +292,7 @@ def k8s_event(record: Mapping[str, Any]) -> Event:
         namespace=_text(involved.get("namespace")) or _text(metadata.get("namespace")),
         object_kind=kind,
         object_name=name,
-        source=_text(source.get("component")) or _text(record.get("reportingComponent")),
-        name=_text(metadata.get("name")),
-    )
-
-
-def events_v1_event(record: Mapping[str, Any]) -> Event:
-    """An ``events.k8s.io/v1`` Event: note, regarding, series, deprecated* fields."""
-    regarding = _mapping(record.get("regarding"))
-    metadata = _mapping(record.get("metadata"))
-    series = _mapping(record.get("series"))
-    source = _mapping(record.get("deprecatedSource"))
-    kind = _text(regarding.get("kind"))
-    name = _text(regarding.get("name"))
-    event_time = _time(record.get("eventTime"))
-    first = _time(record.get("deprecatedFirstTimestamp"))
-    last = _time(series.get("lastObservedTime")) or _time(record.get("deprecatedLastTimestamp"))
-    if first is None and last is None and event_time is None:
-        first = _time(metadata.get("creationTimestamp"))
-    count = series.get("count")
-    if count is None:
-        count = record.get("deprecatedCount")
-    return Event(
-        reason=_text(record.get("reason")),
-        message=_text(record.get("note")),
-        type=_text(record.get("type")),
-        count=_count(count),
-        first_seen=first,
-        last_seen=last,
-        event_time=event_time,
-        group_id=_eci_id(regarding, metadata, record),
-        group_name=_group_name(kind, name),
-        namespace=_text(regarding.get("namespace")) or _text(metadata.get("namespace")),
-        object_kind=kind,
-        object_name=name,
-        source=_text(record.get("reportingController")) or _text(source.get("component")),
+        source=source,
         name=_text(metadata.get("name")),
     )
 
@@ -511,25 +515,27 @@ def _list_notes(document: Mapping[str, Any], tally: Tally) -> None:
 # event, and each group's events are dropped once converted. Timestamps decode as RFC 3339
 # in C. Any surprise (a number where text belongs, an epoch or masked timestamp, mixed key
 # spellings) falls back to the dict path above for that one group, so both paths give
-# the same Events.
+# the same Events. Only the PascalCase form the API, the SDK and the aliyun CLI return
+# (the large inputs) is typed; the camelCase form seen in the documentation's examples
+# takes the dict path, group by group.
 
 
-class _ObjectP(msgspec.Struct, rename="pascal", gc=False):
+class _Object(msgspec.Struct, rename="pascal", gc=False):
     kind: str | None = None
     name: str | None = None
     namespace: str | None = None
     uid: str | None = None
 
 
-class _SourceP(msgspec.Struct, rename="pascal", gc=False):
+class _Source(msgspec.Struct, rename="pascal", gc=False):
     component: str | None = None
 
 
-class _MetadataP(msgspec.Struct, rename="pascal", gc=False):
+class _Metadata(msgspec.Struct, rename="pascal", gc=False):
     name: str | None = None
 
 
-class _EventP(msgspec.Struct, rename="pascal", gc=False):
+class _Event(msgspec.Struct, rename="pascal", gc=False):
     reason: str | None = None
     message: str | None = None
     type: str | None = None
@@ -538,52 +544,16 @@ class _EventP(msgspec.Struct, rename="pascal", gc=False):
     last_timestamp: datetime | None = None
     event_time: datetime | None = None
     reporting_component: str | None = None
-    source: _SourceP | None = None
-    metadata: _MetadataP | None = None
-    involved_object: _ObjectP | None = msgspec.field(default=None, name="involvedObject")
+    source: _Source | None = None
+    metadata: _Metadata | None = None
+    involved_object: _Object | None = msgspec.field(default=None, name="involvedObject")
 
 
-class _GroupP(msgspec.Struct, rename="pascal", gc=False):
+class _Group(msgspec.Struct, rename="pascal", gc=False):
     container_group_id: str | None = None
     name: str | None = None
     namespace: str | None = None
-    events: list[_EventP] | None = None
-
-
-class _ObjectC(msgspec.Struct, rename="camel", gc=False):
-    kind: str | None = None
-    name: str | None = None
-    namespace: str | None = None
-    uid: str | None = None
-
-
-class _SourceC(msgspec.Struct, rename="camel", gc=False):
-    component: str | None = None
-
-
-class _MetadataC(msgspec.Struct, rename="camel", gc=False):
-    name: str | None = None
-
-
-class _EventC(msgspec.Struct, rename="camel", gc=False):
-    reason: str | None = None
-    message: str | None = None
-    type: str | None = None
-    count: int | None = None
-    first_timestamp: datetime | None = None
-    last_timestamp: datetime | None = None
-    event_time: datetime | None = None
-    reporting_component: str | None = None
-    source: _SourceC | None = None
-    metadata: _MetadataC | None = None
-    involved_object: _ObjectC | None = None
-
-
-class _GroupC(msgspec.Struct, rename="camel", gc=False):
-    container_group_id: str | None = None
-    name: str | None = None
-    namespace: str | None = None
-    events: list[_EventC] | None = None
+    events: list[_Event] | None = None
 
 
 class _Probe(msgspec.Struct, gc=False):
@@ -596,7 +566,7 @@ class _Probe(msgspec.Struct, gc=False):
 
 
 _PROBE = msgspec.json.Decoder(_Probe)
-_GROUP_DECODERS = (msgspec.json.Decoder(_GroupP), msgspec.json.Decoder(_GroupC))
+_GROUP_DECODER = msgspec.json.Decoder(_Group)
 
 
 def _utc(moment: datetime | None) -> datetime | None:
@@ -609,7 +579,7 @@ def _utc(moment: datetime | None) -> datetime | None:
     return _time(moment)
 
 
-def _typed_group(group: _GroupP | _GroupC) -> list[Event] | None:
+def _typed_group(group: _Group) -> list[Event] | None:
     """The group's Events, or None when the dict path must decide (mixed spellings)."""
     group_id = group.container_group_id or ""
     group_name = group.name or ""
@@ -691,13 +661,11 @@ def json_batches(buffer: bytes | bytearray | memoryview, tally: Tally) -> Iterat
     del probe
     tally.documents += 1
     tally.saw("api")
-    decoder = _GROUP_DECODERS[camel]
     for raw_group in groups:
-        events: list[Event] | None
-        try:
-            events = _typed_group(decoder.decode(raw_group))
-        except msgspec.ValidationError:
-            events = None
+        events: list[Event] | None = None
+        if not camel:
+            with contextlib.suppress(msgspec.ValidationError):  # the dict path decides
+                events = _typed_group(_GROUP_DECODER.decode(raw_group))
         if events is None:
             events = list(api_events({"Data": [msgspec.json.decode(raw_group)]}))
         tally.events += len(events)

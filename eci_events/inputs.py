@@ -13,7 +13,9 @@ Every problem is an InputError with one line: where (source, line, column) and w
 from __future__ import annotations
 
 import io
+import mmap
 import os
+import stat
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import IO, Any
@@ -22,6 +24,9 @@ import msgspec
 
 from eci_events.errors import InputError
 from eci_events.events import Event, Tally, batched, document_events, json_batches
+
+# What a whole input is held in: a mapped file (a memoryview over an mmap), or bytes read.
+Buffer = bytes | bytearray | memoryview
 
 FORMATS = ("auto", "json", "ndjson", "yaml")
 STDIN = "-"
@@ -129,7 +134,7 @@ def _sniff(first: bytes) -> str:
     return "ndjson"
 
 
-def _rest(first: bytes, number: int, stream: IO[bytes]) -> bytes | bytearray:
+def _rest(first: bytes, number: int, stream: IO[bytes]) -> Buffer:
     """The whole input from the first non-blank line on, read with as few copies as possible."""
     try:
         if stream.seekable():
@@ -145,8 +150,11 @@ def _rest(first: bytes, number: int, stream: IO[bytes]) -> bytes | bytearray:
         buffer += chunk
 
 
-def _whole_file(stream: IO[bytes]) -> bytes | bytearray:
-    """A seekable input read once into a buffer of its exact size (no transient copy)."""
+def _whole_file(stream: IO[bytes]) -> Buffer:
+    """A seekable input: mapped when it is a regular file, else read once at its exact size."""
+    mapped = _mapped(stream)
+    if mapped is not None:
+        return mapped
     size = stream.seek(0, os.SEEK_END)
     stream.seek(0)
     buffer = bytearray(size)
@@ -169,6 +177,26 @@ def _whole_file(stream: IO[bytes]) -> bytes | bytearray:
     if buffer.startswith(_BOM):
         del buffer[: len(_BOM)]
     return buffer
+
+
+def _mapped(stream: IO[bytes]) -> memoryview | None:
+    """A regular file mapped read-only, without its BOM; None when it cannot be mapped.
+
+    msgspec decodes straight from the mapping, so the file is never copied into a buffer of
+    our own: less wall time than reading it (no copy, no 100 MB allocation) and no more
+    memory (the page cache pages it touches count once either way). The mapping is freed
+    when the last view of it (the decoder's undecoded Raw slices included) is dropped.
+    """
+    try:
+        fileno = stream.fileno()
+        info = os.fstat(fileno)
+        if not stat.S_ISREG(info.st_mode) or info.st_size == 0:
+            return None
+        mapping = mmap.mmap(fileno, 0, access=mmap.ACCESS_READ)
+    except (OSError, ValueError, io.UnsupportedOperation):
+        return None
+    view = memoryview(mapping)
+    return view[len(_BOM) :] if mapping[: len(_BOM)] == _BOM else view
 
 
 # ---------------------------------------------------------------------------------------------
@@ -217,12 +245,14 @@ def _json_problem(
     return InputError(f"{name}: not valid JSON: {where}{text}")
 
 
-def _json(data: bytes | bytearray, source: Source) -> Iterator[list[Event]]:
+def _json(data: Buffer, source: Source) -> Iterator[list[Event]]:
     tally = source.tally
     try:
         yield from json_batches(data, tally)
     except (msgspec.DecodeError, msgspec.ValidationError, UnicodeDecodeError) as problem:
-        raise _json_problem(data, problem, source.name) from problem
+        # A mapped file is copied only here, to find the line and column.
+        text = data.tobytes() if isinstance(data, memoryview) else data
+        raise _json_problem(text, problem, source.name) from problem
     except InputError as problem:
         raise InputError(f"{source.name}: {problem.message}") from problem
 
@@ -253,18 +283,20 @@ def _ndjson_events(first: bytes, number: int, stream: IO[bytes], source: Source)
 # YAML
 
 
-def _yaml(data: bytes | bytearray, source: Source) -> Iterator[list[Event]]:
+def _yaml(data: Buffer, source: Source) -> Iterator[list[Event]]:
     return batched(_yaml_events(data, source))
 
 
-def _yaml_events(data: bytes | bytearray, source: Source) -> Iterator[Event]:
+def _yaml_events(data: Buffer, source: Source) -> Iterator[Event]:
     import yaml  # type: ignore[import-untyped,unused-ignore]
 
-    utf8 = _utf8_problem(data)
+    text = bytes(data)  # the one copy the YAML loader reads from
+    del data
+    utf8 = _utf8_problem(text)
     if utf8 is not None:
         raise InputError(f"{source.name}: {utf8}; event data must be UTF-8")
     loader_class: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    loader = loader_class(io.BytesIO(bytes(data)))
+    loader = loader_class(io.BytesIO(text))
     tally = source.tally
     documents = 0
     try:

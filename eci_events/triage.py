@@ -17,8 +17,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from eci_events.catalog import Catalog, Entry, Match, Severity, Variant, localized
-from eci_events.catalog import _by_specificity as by_specificity
+from eci_events.catalog import Catalog, Match, Severity, localized
 from eci_events.events import Event
 from eci_events.timefmt import parse_time
 
@@ -74,6 +73,8 @@ PLATFORM = frozenset(
         "systemfailure.redeploy",
     }
 )
+# The platform reasons that announce planned maintenance with a deadline, not a failure.
+MAINTENANCE = frozenset({"scheduledmaintenance", "systemreboot"})
 _GROUP_REASONS = OOM | RESTART | {"started"}
 _RULE_REASONS = STOCK | OOM | SPOT | IMAGE_CACHE | ACCOUNT | PLATFORM
 RULES = ("account", "platform", "capacity", "memory", "spot", "image-cache")
@@ -152,6 +153,7 @@ class Conclusion:
     instance_types: tuple[str, ...] = ()
     deadline: datetime | None = None
     minutes: str | None = None
+    planned: tuple[str, ...] = ()  # platform: the reasons that are planned maintenance
 
 
 @dataclass(frozen=True)
@@ -171,13 +173,7 @@ class GroupSummary:
     @property
     def timeline(self) -> tuple[tuple[int, Severity], ...]:
         """(bucket start as epoch seconds, worst severity) for every bucket with events."""
-        if self.timeline_base is None:
-            return ()
-        return tuple(
-            (self.timeline_base + index * self.resolution, Severity(value - 1))
-            for index, value in enumerate(self.cells)
-            if value
-        )
+        return _buckets(self.timeline_base, self.resolution, self.cells)
 
 
 @dataclass(frozen=True)
@@ -235,6 +231,8 @@ class _Info:
     __slots__ = (
         "deadline",
         "deadline_hours",
+        "finding",
+        "group_rule",
         "ident",
         "instance_types",
         "key",
@@ -255,6 +253,8 @@ class _Info:
         self.severity = match.entry.severity if match.entry is not None else None
         self.key: tuple[str, int | None] = (match.reason, match.variant_index)
         self.rule_key = rule_key(match.reason)
+        self.group_rule = self.rule_key in _GROUP_REASONS  # counted per group for the rules
+        self.finding: _FindingAgg | None = None  # with --by reason, set at its first event
         self.parts = composite_parts(message)
         self.zones: tuple[str, ...] = ()
         self.instance_types: tuple[str, ...] = ()
@@ -385,6 +385,19 @@ class _FindingAgg:
 _CELLS = 64
 
 
+def _buckets(
+    base: int | None, resolution: int, cells: bytes | bytearray
+) -> tuple[tuple[int, Severity], ...]:
+    """(bucket start, worst severity) of every marked cell of a Histogram's layout."""
+    if base is None:
+        return ()
+    return tuple(
+        (base + index * resolution, Severity(value - 1))
+        for index, value in enumerate(cells)
+        if value
+    )
+
+
 class Histogram:
     """The worst severity per time bucket in 64 bytes: bucket i starts at base + i * resolution.
 
@@ -438,13 +451,7 @@ class Histogram:
                     self.cells[at] = value
 
     def buckets(self) -> tuple[tuple[int, Severity], ...]:
-        if self.base is None:
-            return ()
-        return tuple(
-            (self.base + index * self.resolution, Severity(value - 1))
-            for index, value in enumerate(self.cells)
-            if value
-        )
+        return _buckets(self.base, self.resolution, self.cells)
 
     def absorb(self, other: Histogram) -> None:
         for epoch, severity in other.buckets():
@@ -462,30 +469,35 @@ class _GroupAgg:
         "last",
         "namespace",
         "reasons",
+        "undated",
         "worst",
     )
 
-    def __init__(self, event: Event) -> None:
+    def __init__(self, event: Event, timeline: bool) -> None:
         self.group_id = event.group_id
         self.group_name = event.group_name or event.object_name
         self.namespace = event.namespace
         self.count = 0
         self.events = 0
+        self.undated = 0
         self.first: datetime | None = None
         self.last: datetime | None = None
         self.worst = Severity.INFO
         self.reasons: dict[str, int] = {}
-        self.histogram = Histogram()
+        # Only the terminal table draws the timeline; every other output skips its cost.
+        self.histogram = Histogram() if timeline else None
 
     def absorb(self, other: _GroupAgg) -> None:
         self.count += other.count
         self.events += other.events
+        self.undated += other.undated
         self.first = _earliest(self.first, other.first)
         self.last = _latest(self.last, other.last)
         self.worst = max(self.worst, other.worst)
         for reason, count in other.reasons.items():
             self.reasons[reason] = self.reasons.get(reason, 0) + count
-        self.histogram.absorb(other.histogram)
+        if self.histogram is not None and other.histogram is not None:
+            self.histogram.absorb(other.histogram)
         self.group_name = self.group_name or other.group_name
         self.namespace = self.namespace or other.namespace
 
@@ -527,6 +539,9 @@ class Options:
     by: str = "reason"
     min_severity: Severity = Severity.INFO
     since_seconds: int | None = None
+    # Keep a per-group histogram for the timeline. Only the terminal table draws it, and
+    # marking it costs about a third of a microsecond per event, so it is opt-in.
+    timeline: bool = False
 
 
 @dataclass
@@ -538,126 +553,111 @@ class Triage:
     _infos: dict[tuple[str, str], _Info] = field(default_factory=dict)
     _findings: dict[Any, _FindingAgg] = field(default_factory=dict)
     _groups: dict[str, _GroupAgg] = field(default_factory=dict)
-    _events: int = 0
-    _occurrences: int = 0
-    _first: datetime | None = None
-    _last: datetime | None = None
-    _undated: int = 0
     _skipped_old: int = 0
     _skipped_undated: int = 0
     _next_info: int = 0
-    _reasons: dict[str, tuple[Entry | None, tuple[Variant, ...], Match]] = field(
-        default_factory=dict
-    )
+
+    def __post_init__(self) -> None:
+        self._by_reason = self.options.by == "reason"
+        seconds = self.options.since_seconds
+        self._cutoff_at = None if seconds is None else self.options.now - timedelta(seconds=seconds)
 
     def _info(self, reason: str, message: str) -> _Info:
         if len(self._infos) >= _INFO_CACHE_LIMIT:
             self._infos.clear()
         self._next_info += 1
         info = self._infos[(reason, message)] = _Info(
-            self._next_info, self._match(reason, message), message
+            self._next_info, self.catalog.match(reason, message), message
         )
         return info
 
-    def _match(self, reason: str, message: str) -> Match:
-        """``catalog.match`` with the per-reason work (lookup, variant order) done once."""
-        cached = self._reasons.get(reason)
-        if cached is None:
-            entry = self.catalog.get(reason)
-            if entry is None:
-                cached = (None, (), Match(reason=reason, entry=None))
-            else:
-                only = entry.variants[0] if len(entry.variants) == 1 else None
-                if only is not None and only.template is not None:
-                    only = None  # a known template that did not match: unseen wording
-                fallback = Match(reason=entry.reason, entry=entry, variant=only)
-                cached = (entry, tuple(by_specificity(entry.variants)), fallback)
-            self._reasons[reason] = cached
-        entry, ordered, fallback = cached
-        if entry is None:
-            return fallback
-        for variant in ordered:
-            params = variant.match(message)
-            if params is not None:
-                return Match(reason=entry.reason, entry=entry, variant=variant, params=params)
-        return fallback
-
-    def add_all(self, events: Iterable[Event]) -> None:
-        add = self.add
-        for event in events:
-            add(event)
+    def _reason_finding(self, info: _Info) -> _FindingAgg:
+        """The --by reason finding of a new _Info, which learns its message once, here."""
+        finding = self._findings.get(info.key)
+        if finding is None:
+            finding = self._findings[info.key] = _FindingAgg(info.match, None)
+        if finding.learning and info.ident not in finding.infos:
+            finding.learn(info)
+        info.finding = finding
+        return finding
 
     def add(self, event: Event) -> None:
-        when = event.last_seen or event.event_time or event.first_seen
+        self.add_all((event,))
+
+    def add_all(self, events: Iterable[Event]) -> None:
+        """Fold events into the per-group and per-finding aggregates.
+
+        This loop runs once per event of inputs of any size, so it is written flat, with
+        locals instead of attribute lookups: everything an event's (reason, message)
+        decides comes from the cached _Info, and the totals over all events (counts, the
+        overall window) are summed from the groups in ``finish`` instead of kept here.
+        """
+        infos = self._infos
+        groups = self._groups
+        findings = self._findings
         cutoff = self._cutoff_at
-        if cutoff is not None:
+        by_reason = self._by_reason
+        timeline = self.options.timeline
+        warning, info_level = Severity.WARNING, Severity.INFO
+        for event in events:
+            first = event.first_seen
+            when = event.last_seen or event.event_time or first
+            if cutoff is not None and (when is None or when < cutoff):
+                if when is None:
+                    self._skipped_undated += 1
+                else:
+                    self._skipped_old += 1
+                continue
+            info = infos.get((event.reason, event.message))
+            if info is None:
+                info = self._info(event.reason, event.message)
+            severity = info.severity
+            if severity is None:  # not in the catalog: the event's own type decides
+                severity = warning if event.type == "Warning" else info_level
+            count = event.count
+            gkey = event.group_id or group_key(event)
+            group = groups.get(gkey)
+            if group is None:
+                group = groups[gkey] = _GroupAgg(event, timeline)
+            if by_reason:
+                finding = info.finding or self._reason_finding(info)
+            else:
+                fkey = (gkey, info.key)
+                finding = findings.get(fkey) or findings.setdefault(
+                    fkey, _FindingAgg(info.match, gkey)
+                )
+                if finding.learning and info.ident not in finding.infos:
+                    finding.learn(info)
+            group.events += 1
+            group.count += count
+            finding.events += 1
+            finding.count += count
+            if severity > group.worst:
+                group.worst = severity
+            if severity > finding.severity:
+                finding.severity = severity
+            if info.group_rule:  # only what the per-group rules need, to stay small
+                reasons = group.reasons
+                reasons[info.rule_key] = reasons.get(info.rule_key, 0) + count
+            finding.groups.add(gkey)
+            finding.types.add(event.type)
             if when is None:
-                self._skipped_undated += 1
-                return
-            if when < cutoff:
-                self._skipped_old += 1
-                return
-        info = self._infos.get((event.reason, event.message))
-        if info is None:
-            info = self._info(event.reason, event.message)
-        severity = info.severity
-        if severity is None:
-            severity = Severity.WARNING if event.type == "Warning" else Severity.INFO
-        count = event.count
-        gkey = event.group_id or group_key(event)
-        group = self._groups.get(gkey)
-        if group is None:
-            group = self._groups[gkey] = _GroupAgg(event)
-        group.events += 1
-        group.count += count
-        rkey = info.rule_key
-        if rkey in _GROUP_REASONS:  # only what the per-group rules need, to stay small
-            reasons = group.reasons
-            reasons[rkey] = reasons.get(rkey, 0) + count
-        if severity > group.worst:
-            group.worst = severity
-        self._events += 1
-        self._occurrences += count
-        first: datetime | None = None
-        if when is None:
-            self._undated += 1
-        else:
-            first = event.first_seen or when
+                group.undated += 1
+                continue
+            if first is None:
+                first = when
             if group.last is None or when > group.last:
                 group.last = when
             if group.first is None or first < group.first:
                 group.first = first
-            if self._last is None or when > self._last:
-                self._last = when
-            if self._first is None or first < self._first:
-                self._first = first
-            group.histogram.mark(int(when.timestamp()), severity)
-        fkey: Any = info.key if self._by_reason else (gkey, info.key)
-        finding = self._findings.get(fkey)
-        if finding is None:
-            finding = self._findings[fkey] = _FindingAgg(
-                info.match, None if self._by_reason else gkey
-            )
-        if finding.learning and info.ident not in finding.infos:
-            finding.learn(info)
-        finding.events += 1
-        finding.count += count
-        finding.groups.add(gkey)
-        finding.types.add(event.type)
-        if severity > finding.severity:
-            finding.severity = severity
-        if first is not None:
-            if finding.last is None or when > finding.last:  # type: ignore[operator]
+            if finding.last is None or when > finding.last:
                 finding.last = when
             if finding.first is None or first < finding.first:
                 finding.first = first
+            if timeline:
+                group.histogram.mark(int(when.timestamp()), severity)  # type: ignore[union-attr]
             if info.deadline_hours is not None:
                 finding.note_deadline(first + timedelta(hours=info.deadline_hours))
-
-    def __post_init__(self) -> None:
-        self._by_reason = self.options.by == "reason"
-        seconds = self.options.since_seconds
-        self._cutoff_at = None if seconds is None else self.options.now - timedelta(seconds=seconds)
 
     # ----------------------------------------------------------------------------------------
 
@@ -683,6 +683,7 @@ class Triage:
             findings.append(self._finding(agg, [refs[k] for k in groups], refs))
         findings.sort(key=_rank)
         shown = tuple(f for f in findings if f.severity >= options.min_severity)
+        group_aggs = self._groups.values()
         summaries = sorted(
             (self._group_summary(key, group, refs[key]) for key, group in self._groups.items()),
             key=lambda g: (-g.worst, _neg_time(g.last_seen), -g.count, g.ref.key),
@@ -700,11 +701,12 @@ class Triage:
             since_seconds=options.since_seconds,
             sources=tuple(sources),
             groups=tuple(summaries),
-            events=self._events,
-            occurrences=self._occurrences,
-            first_seen=self._first,
-            last_seen=self._last,
-            undated=self._undated,
+            # Totals over every event, summed from the groups rather than kept per event.
+            events=sum(g.events for g in group_aggs),
+            occurrences=sum(g.count for g in group_aggs),
+            first_seen=min((g.first for g in group_aggs if g.first is not None), default=None),
+            last_seen=max((g.last for g in group_aggs if g.last is not None), default=None),
+            undated=sum(g.undated for g in group_aggs),
             skipped_old=self._skipped_old,
             skipped_undated=self._skipped_undated,
             findings=shown,
@@ -755,6 +757,7 @@ class Triage:
         )
 
     def _group_summary(self, key: str, agg: _GroupAgg, ref: GroupRef) -> GroupSummary:
+        histogram = agg.histogram or Histogram()  # no timeline asked for: an empty one
         return GroupSummary(
             ref=ref,
             events=agg.events,
@@ -762,9 +765,9 @@ class Triage:
             worst=agg.worst,
             first_seen=agg.first,
             last_seen=agg.last,
-            timeline_base=agg.histogram.base,
-            resolution=agg.histogram.resolution,
-            cells=bytes(agg.histogram.cells),
+            timeline_base=histogram.base,
+            resolution=histogram.resolution,
+            cells=bytes(histogram.cells),
         )
 
     def _finding(
@@ -856,16 +859,20 @@ class Triage:
                 minutes = minutes or finding.params.get("minutes")
             if rule == "capacity" and len(groups) < 2 and len(zones) < 2:
                 continue
+            names = tuple(dict.fromkeys(f.reason for f in chosen))
             out.append(
                 Conclusion(
                     rule=rule,
                     severity=max(f.severity for f in chosen),
-                    reasons=tuple(dict.fromkeys(f.reason for f in chosen)),
+                    reasons=names,
                     groups=groups,
                     zones=tuple(sorted(zones)),
                     instance_types=tuple(sorted(types)),
                     deadline=deadline,
                     minutes=minutes,
+                    planned=tuple(r for r in names if rule_key(r) in MAINTENANCE)
+                    if rule == "platform"
+                    else (),
                 )
             )
         memory = self._memory(findings, refs)

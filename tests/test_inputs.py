@@ -108,6 +108,31 @@ def test_bad_input_gets_one_clear_line(data: bytes, fmt: str, expected: str) -> 
     assert expected in problem(data, fmt)
 
 
+@pytest.mark.parametrize(
+    ("data", "fmt"),
+    [
+        (b'{\n  "Data": [\n    {"Events": [}\n  ]\n}\n', "auto"),
+        (b'{"a": "\xff"}\n', "json"),
+        (b'\xef\xbb\xbf\n{\n  "items": [1, 2\n', "auto"),
+        (b"a: [1, 2\nb: 3\n", "auto"),
+    ],
+)
+def test_a_mapped_file_gives_the_same_events_and_errors_as_a_stream(
+    tmp_path: Path, data: bytes, fmt: str
+) -> None:
+    """Regular files are memory-mapped; pipes are read. Both must say the same."""
+    path = tmp_path / "input"
+    path.write_bytes(data)
+    with path.open("rb") as stream, pytest.raises(InputError) as caught:
+        list(read_events(stream, Source("stdin"), fmt))
+    assert caught.value.message == problem(data, fmt)
+    for name in ("aliyun-cli.json", "kubectl-list.yaml"):
+        raw = b"\xef\xbb\xbf" + (FIXTURES / name).read_bytes()
+        path.write_bytes(raw)
+        with path.open("rb") as stream:
+            assert list(read_events(stream, Source(name))) == read(raw)[0]
+
+
 def test_unknown_shape_names_the_accepted_shapes() -> None:
     message = problem(b'{"hello": "world"}')
     for words in ("DescribeContainerGroupEvents", "kubectl", "events.k8s.io/v1", "NDJSON", "list"):

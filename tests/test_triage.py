@@ -10,7 +10,7 @@ import pytest
 
 from eci_events.catalog import Severity, load_catalog
 from eci_events.events import Event
-from eci_events.render.triage import plain, table_lines
+from eci_events.render.triage import conclusion_advice, plain, table_lines
 from eci_events.triage import Histogram, Options, Triage, composite_parts, plan_exec_time
 from tests.conftest import DATA, run
 
@@ -300,6 +300,50 @@ def test_platform_with_scheduled_maintenance_deadline() -> None:
     assert plan_exec_time("not json {") is None
 
 
+MAINTENANCE_MESSAGE = (
+    '{"originReason":"Redeploy","originMessage":"Redeploy",'
+    '"planExecTime":"2026-11-22T09:00:00.000+08:00"}'
+)
+
+
+def test_platform_advice_tells_planned_maintenance_from_a_failure() -> None:
+    planned = conclusion(
+        diagnose([ev("ScheduledMaintenance", message=MAINTENANCE_MESSAGE)]), "platform"
+    )
+    assert planned.planned == ("ScheduledMaintenance",)
+    assert conclusion_advice(planned, "en") == (
+        "Maintenance is planned on the host; nothing has failed yet and your workload is not the "
+        "cause. Recreate the affected container groups at a quiet time before "
+        "2026-11-22T01:00:00Z; otherwise the platform restarts or moves them at the planned time."
+    )
+    assert "2026-11-22T01:00:00Z までに" in conclusion_advice(planned, "ja")
+    assert "障害です" not in conclusion_advice(planned, "ja")
+
+    failed = conclusion(diagnose([ev("GPULostCard")]), "platform")
+    assert failed.planned == () and failed.deadline is None
+    assert conclusion_advice(failed, "en") == (
+        "The instance or its host failed, not your workload. Recreate the affected container "
+        "groups; otherwise the platform restarts them."
+    )
+
+    both = conclusion(
+        diagnose(
+            [
+                ev("ScheduledMaintenance", message=MAINTENANCE_MESSAGE),
+                ev("GPULostCard", "eci-2"),
+            ]
+        ),
+        "platform",
+    )
+    assert both.planned == ("ScheduledMaintenance",)
+    assert conclusion_advice(both, "en") == (
+        "GPULostCard: the instance or its host failed, not your workload; recreate those "
+        "container groups. ScheduledMaintenance: maintenance is planned and nothing has failed "
+        "yet; recreate those groups at a quiet time before 2026-11-22T01:00:00Z, otherwise the "
+        "platform restarts or moves them at the planned time."
+    )
+
+
 def test_system_reboot_deadline_from_within_hours() -> None:
     message = (
         "It is strongly recommended that you re-create this instance within 48 hours because "
@@ -524,7 +568,8 @@ def test_timeline_one_row_per_group_coloured_by_the_worst_event() -> None:
             ev("Started", "eci-a", "Started container x", type_="Normal", when="08:59"),
             ev("ImageCacheMissed", "eci-b", "Missed image cache.", when="08:30"),
             ev("Pulling", "eci-b", 'Pulling image "x"', type_="Normal", when="08:30"),
-        ]
+        ],
+        timeline=True,
     )
     text = plain(table_lines(d, 100, timeline=True))
     block = text.split("Timeline", 1)[1].split("\n\n", 1)[0]
@@ -533,6 +578,67 @@ def test_timeline_one_row_per_group_coloured_by_the_worst_event() -> None:
     assert lines[1] == "  eci-a  █" + "·" * 58 + "▂"  # critical OOM, later a Normal start
     assert lines[2] == "  eci-b  " + "·" * 30 + "▄" + "·" * 29  # warning beats info
     assert "Timeline" not in plain(table_lines(d, 100, timeline=False))
+
+
+def test_timeline_data_is_kept_only_when_asked_for() -> None:
+    events = [
+        ev("OOMKilled", "eci-a", "Out of memory", when="08:00"),
+        ev("Started", "eci-a", "Started container x", type_="Normal", when="08:59"),
+    ]
+    plain_run = diagnose(events)
+    assert [g.timeline for g in plain_run.groups] == [()]
+    assert "Timeline" not in plain(table_lines(plain_run, 100, timeline=True))
+    drawn = diagnose(events, timeline=True)
+    assert drawn.groups[0].timeline == (
+        (int(at("08:00").timestamp()), Severity.CRITICAL),
+        (int(at("08:59").timestamp()), Severity.INFO),
+    )
+    # Everything else is the same either way.
+    assert drawn.findings == plain_run.findings
+    assert (drawn.events, drawn.first_seen, drawn.last_seen) == (2, at("08:00"), at("08:59"))
+    assert (plain_run.events, plain_run.first_seen, plain_run.last_seen) == (
+        2,
+        at("08:00"),
+        at("08:59"),
+    )
+
+
+def _on_terminal(*args: str) -> str:
+    """The command run with stdout on a pseudo-terminal, as a user at a shell sees it."""
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    leader, follower = pty.openpty()
+    env = {**os.environ, "COLUMNS": "100", "NO_COLOR": "1"}
+    with subprocess.Popen(
+        [sys.executable, "-m", "eci_events", "triage", NOW, *args],
+        stdout=follower,
+        stderr=subprocess.PIPE,
+        stdin=subprocess.DEVNULL,
+        env=env,
+    ) as child:
+        os.close(follower)
+        chunks = []
+        while True:
+            try:
+                chunk = os.read(leader, 65536)
+            except OSError:  # EIO: the child closed the terminal
+                break
+            if not chunk:
+                break
+            chunks.append(chunk)
+        assert child.wait(timeout=30) == 0, child.stderr.read() if child.stderr else ""
+    os.close(leader)
+    return b"".join(chunks).decode().replace("\r\n", "\n")
+
+
+def test_the_command_draws_the_timeline_only_on_a_terminal() -> None:
+    fixture = str(FIXTURES / "aliyun-cli.json")
+    assert "Timeline" in _on_terminal(fixture)
+    assert "Timeline" not in _on_terminal(fixture, "-o", "markdown")
+    assert "Timeline" not in run("triage", NOW, fixture).stdout  # piped: no timeline
 
 
 def test_histogram_stays_small_and_keeps_the_worst() -> None:

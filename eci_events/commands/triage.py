@@ -7,22 +7,11 @@ from typing import IO, TYPE_CHECKING, Any
 
 import click
 
-from eci_events.commands.options import color_option, lang_option, severity_choice
+from eci_events.commands.options import color_option, lang_option, severity_choice, since_option
 from eci_events.errors import ExitCode, InputError
 
 if TYPE_CHECKING:
     from eci_events.triage import SourceSummary, Triage
-
-
-def _since(ctx: click.Context, param: click.Parameter, value: str | None) -> int | None:
-    if value is None:
-        return None
-    from eci_events.timefmt import parse_since
-
-    try:
-        return parse_since(value)
-    except ValueError as problem:
-        raise click.BadParameter(str(problem)) from problem
 
 
 def _now(ctx: click.Context, param: click.Parameter, value: str | None) -> object:
@@ -64,13 +53,7 @@ def _now(ctx: click.Context, param: click.Parameter, value: str | None) -> objec
     type=click.Choice(["warning", "error", "critical"], case_sensitive=False),
     help="Exit 1 when any finding is at or above this severity (for CI).",
 )
-@click.option(
-    "--since",
-    "since_seconds",
-    metavar="DURATION",
-    callback=_since,
-    help="Only events last seen within this long before now: 30s, 10m, 2h, 1d.",
-)
+@since_option("Only events last seen within this long before now: 30s, 10m, 2h, 1d.")
 @click.option(
     "-o",
     "--output",
@@ -89,7 +72,7 @@ def triage(
     by: str,
     min_severity: str,
     fail_on: str | None,
-    since_seconds: int | None,
+    since: int | None,
     output: str,
     now: object,
     lang: str,
@@ -127,12 +110,15 @@ def triage(
 
         raise InputError(PIPE_HINT)
     moment = now if isinstance(now, datetime) else utc_now()
+    # The timeline is drawn only in the table on a terminal; other outputs skip its upkeep.
+    timeline = output == "table" and is_terminal(sys.stdout)
     options = Options(
         now=moment,
         lang=lang,
         by=by,
         min_severity=Severity.parse(min_severity),
-        since_seconds=since_seconds,
+        since_seconds=since,
+        timeline=timeline,
     )
     analysis = Triage(load_catalog(), options)
     summaries: list[SourceSummary] = []
@@ -143,7 +129,7 @@ def triage(
     try:
         _read_all(paths, stdin, input_format, analysis, summaries)
         diagnosis = analysis.finish(summaries)
-        _print(diagnosis, output, color)
+        _print(diagnosis, output, color, timeline)
     finally:
         gc.enable()
     threshold = Severity.parse(fail_on) if fail_on else None
@@ -185,9 +171,9 @@ def _read_all(
         )
 
 
-def _print(diagnosis: object, output: str, color: str) -> None:
+def _print(diagnosis: object, output: str, color: str, timeline: bool) -> None:
     from eci_events.render import triage as render
-    from eci_events.terminal import color_enabled, is_terminal
+    from eci_events.terminal import color_enabled
     from eci_events.triage import Diagnosis
 
     assert isinstance(diagnosis, Diagnosis)
@@ -204,7 +190,7 @@ def _print(diagnosis: object, output: str, color: str) -> None:
 
     colored = color_enabled(color, stdout)
     console = make_console(colored)
-    lines = render.table_lines(diagnosis, console.width, timeline=is_terminal(stdout))
+    lines = render.table_lines(diagnosis, console.width, timeline=timeline)
     if not colored:
         click.echo(_safe(render.plain(lines)), nl=False)
         return

@@ -83,6 +83,13 @@ WORDS: dict[str, dict[str, str]] = {
         "platform.advice": "The instance or its host failed, not your workload. Recreate the "
         "affected container groups{deadline}; otherwise the platform restarts them.",
         "platform.deadline": " before {time}",
+        "platform.planned.advice": "Maintenance is planned on the host; nothing has failed yet "
+        "and your workload is not the cause. Recreate the affected container groups at a quiet "
+        "time{deadline}; otherwise the platform restarts or moves them at the planned time.",
+        "platform.mixed.advice": "{failed}: the instance or its host failed, not your workload; "
+        "recreate those container groups. {planned}: maintenance is planned and nothing has "
+        "failed yet; recreate those groups at a quiet time{deadline}, otherwise the platform "
+        "restarts or moves them at the planned time.",
         "capacity.title": "Capacity shortage: {reasons} in {groups}{zones}",
         "capacity.zones": " across zones {zones}",
         "capacity.advice": "The stock is short, not your configuration. Spread across zones "
@@ -161,6 +168,13 @@ WORDS: dict[str, dict[str, str]] = {
         "platform.advice": "ワークロードではなく、インスタンスまたはホストの障害です。該当する"
         "コンテナグループを{deadline}作り直してください。そうしないとプラットフォームが再起動します。",
         "platform.deadline": " {time} までに",
+        "platform.planned.advice": "ホストの保守が予定されています。まだ障害は起きておらず、"
+        "ワークロードが原因でもありません。該当するコンテナグループを{deadline}負荷の低い時間帯に"
+        "作り直してください。そうしないと、予定時刻にプラットフォームが再起動または移動します。",
+        "platform.mixed.advice": "{failed}: ワークロードではなく、インスタンスまたはホストの"
+        "障害です。これらのコンテナグループを作り直してください。{planned}: 保守が予定されて"
+        "いますが、まだ障害は起きていません。これらのグループを{deadline}負荷の低い時間帯に"
+        "作り直してください。そうしないと、予定時刻にプラットフォームが再起動または移動します。",
         "capacity.title": "在庫不足: {groups} で {reasons}{zones}",
         "capacity.zones": " (ゾーン {zones})",
         "capacity.advice": "設定ではなく在庫の問題です。ゾーン (異なるゾーンの複数の vSwitch) と"
@@ -220,19 +234,29 @@ def conclusion_title(conclusion: Conclusion, lang: str) -> str:
 
 def conclusion_advice(conclusion: Conclusion, lang: str) -> str:
     values: dict[str, str] = {}
+    key = f"{conclusion.rule}.advice"
     if conclusion.rule == "platform":
         values["deadline"] = (
             word(lang, "platform.deadline", time=_time(conclusion.deadline))
             if conclusion.deadline is not None
             else ""
         )
+        # A failure has happened; planned maintenance (with its deadline) has not yet.
+        planned = conclusion.planned
+        failed = [r for r in conclusion.reasons if r not in planned]
+        if planned and failed:
+            key = "platform.mixed.advice"
+            values["failed"] = ", ".join(failed)
+            values["planned"] = ", ".join(planned)
+        elif planned:
+            key = "platform.planned.advice"
     elif conclusion.rule == "capacity":
         types = ", ".join(conclusion.instance_types)
         values["types"] = word(lang, "capacity.types", types=types) if types else ""
     elif conclusion.rule == "spot":
         minutes = conclusion.minutes
         values["minutes"] = word(lang, "spot.minutes", minutes=minutes) if minutes else ""
-    return word(lang, f"{conclusion.rule}.advice", **values)
+    return word(lang, key, **values)
 
 
 # --------------------------------------------------------------------------------------------
@@ -442,16 +466,21 @@ def _events_phrase(lang: str, events: int, occurrences: int) -> str:
     return text
 
 
-def header_lines(diagnosis: Diagnosis, width: int) -> list[Line]:
+def _title(diagnosis: Diagnosis) -> str:
+    """``Triage of N events (M with repeats) in G container groups from S sources``."""
     lang = diagnosis.lang
-    title = word(
+    return word(
         lang,
         "title",
         events=_events_phrase(lang, diagnosis.events, diagnosis.occurrences),
         groups=_plural(lang, len(diagnosis.groups), "group", "groups"),
         sources=_plural(lang, len(diagnosis.sources), "source", "sources"),
     )
-    lines: list[Line] = [[(title, "bold")]]
+
+
+def header_lines(diagnosis: Diagnosis, width: int) -> list[Line]:
+    lang = diagnosis.lang
+    lines: list[Line] = [[(_title(diagnosis), "bold")]]
     label_width = max(
         display_width(word(lang, key)) for key in ("window", "sources_label", "notes")
     )
@@ -752,15 +781,7 @@ def _code(text: str) -> str:
 
 def markdown(diagnosis: Diagnosis) -> str:
     lang = diagnosis.lang
-    out: list[str] = []
-    title = word(
-        lang,
-        "title",
-        events=_events_phrase(lang, diagnosis.events, diagnosis.occurrences),
-        groups=_plural(lang, len(diagnosis.groups), "group", "groups"),
-        sources=_plural(lang, len(diagnosis.sources), "source", "sources"),
-    )
-    out += [f"## eci-events triage: {_md(title)}", ""]
+    out: list[str] = [f"## eci-events triage: {_md(_title(diagnosis))}", ""]
     if diagnosis.first_seen is not None and diagnosis.last_seen is not None:
         span = human_duration(diagnosis.last_seen - diagnosis.first_seen)
         window = f"{_time(diagnosis.first_seen)} → {_time(diagnosis.last_seen)} ({span})"
