@@ -426,7 +426,13 @@ class Fetcher:
         self._debug(text)
 
     def _credential(self) -> Any:
+        import logging
+
         from alibabacloud_credentials.client import Client as CredentialClient
+
+        # The chain's providers log every failed attempt with a traceback; our own
+        # one-line error says what was tried, so keep their log quiet.
+        logging.getLogger("credentials").disabled = True
 
         if self.settings.profile:
             from alibabacloud_credentials.provider import CLIProfileCredentialsProvider
