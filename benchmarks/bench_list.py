@@ -21,8 +21,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from eci_events.api import BATCH, DEFAULT_CONCURRENCY
 from eci_events.emulator import Emulator, event
+from eci_events.limits import IDS_PER_CALL as BATCH
+from eci_events.sources.client import DEFAULT_CONCURRENCY
 
 GROUPS = 1000
 LATENCY = 0.100

@@ -1,20 +1,22 @@
-"""The bundled event catalog: loading, lookup by reason, and message matching.
+"""The bundled event catalog: entries by reason, cross-event rules, message matching.
 
-The data lives in ``catalog/*.json`` (see ``catalog/README.md`` for the format and the
-severity rule). Loading is cheap and cached; regular expressions are compiled only when
-a message is first matched, so ``explain REASON`` never pays for them.
+The data lives in ``catalog/`` (see ``catalog/README.md`` for the format and the severity
+rule): one file per reason, one file per rule. Loading is cheap and lazy; ``explain
+REASON`` reads one entry file. Text here is data: filling parameters into it, choosing a
+language's words and escaping them for a format is the renderers' job.
 """
 
 from __future__ import annotations
 
 import json
 import os
-import re
 from collections.abc import Iterable, Iterator, Mapping
-from enum import IntEnum
 from functools import cache, cached_property
 from types import MappingProxyType
 from typing import Any, NamedTuple
+
+from eci_events.matching import json_params, normalise, template
+from eci_events.model import Severity
 
 SECTIONS = (
     "instance",
@@ -27,30 +29,13 @@ SECTIONS = (
 )
 LANGS = ("en", "ja")
 SECTION_FILE = "_section.json"
-
-# Live messages may start with "[eci.containergroup]" or "[eci.imagecache]".
-_PREFIX = r"(?:\[eci\.[A-Za-z]+\]\s*)?"
-_PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
+RULES_FOLDER = "rules"
 # Pod conditions spell a reason "ContainerGroup.NoStock" under fail-fast.
-_CONDITION_PREFIX = "containergroup."
+CONDITION_PREFIX = "containergroup."
+# Parameters that are ids or numbers never hold spaces, which keeps neighbouring variants apart.
 _TOKEN_PARAMS = frozenset({"minutes", "pid", "score"})
 
 Localized = Mapping[str, str]
-
-
-class Severity(IntEnum):
-    INFO = 0
-    WARNING = 1
-    ERROR = 2
-    CRITICAL = 3
-
-    @property
-    def label(self) -> str:
-        return self.name.lower()
-
-    @classmethod
-    def parse(cls, text: str) -> Severity:
-        return cls[text.upper()]
 
 
 def localized(text: Localized, lang: str) -> str:
@@ -58,35 +43,23 @@ def localized(text: Localized, lang: str) -> str:
     return text.get(lang) or text["en"]
 
 
-@cache
-def _compile(template: str, params: tuple[str, ...]) -> re.Pattern[str]:
-    pieces = template.strip().split("%s")
-    pieces[-1] = pieces[-1].rstrip(". ")  # live messages drop or keep the final period
-    regex = [_PREFIX]
-    for index, literal in enumerate(pieces):
-        # A space in the template must be a space in the message, so "container %s" and
-        # "container: %s" stay apart.
-        core = r"\s+".join(re.escape(word) for word in literal.split())
-        lead = index > 0 and literal[:1].isspace()
-        trail = index < len(pieces) - 1 and literal[-1:].isspace()
-        optional_tail = trail and index == len(pieces) - 2 and not pieces[-1]
-        if optional_tail:  # "...stock. %s" also matches "...stock." with nothing after
-            trail = False
-        if not core:  # only spaces between two slots (the optional tail brings its own)
-            regex.append(r"\s+" if (lead or trail) and not optional_tail else "")
-        else:
-            regex.append((r"\s+" if lead else "") + core + (r"\s+" if trail else ""))
-        if index < len(pieces) - 1:
-            token = index < len(params) and _is_token(params[index])
-            slot = r"(\S+?)" if token else r"(.*?)"
-            regex.append(rf"(?:\s+{slot})?" if optional_tail else rf"{slot}\s*")
-    regex.append(r"[.\s]*")
-    return re.compile("".join(regex), re.DOTALL)
+def reason_key(reason: str) -> str:
+    """How reasons compare: case-insensitive, without the ``ContainerGroup.`` prefix."""
+    key = reason.strip().lower()
+    return key[len(CONDITION_PREFIX) :] if key.startswith(CONDITION_PREFIX) else key
 
 
-def _is_token(param: str) -> bool:
-    """Ids and numbers never contain spaces, which keeps neighbouring variants apart."""
-    return param.endswith("_id") or param in _TOKEN_PARAMS
+class Remedy(NamedTuple):
+    """What to do, in order of the entry's list. ``text`` may hold ``{param}`` slots;
+    ``without`` is the whole sentence for when any of them has no value."""
+
+    text: Localized
+    without: Localized | None = None
+
+
+class Link(NamedTuple):
+    title: Localized
+    url: Localized  # "en" always; "ja" where a Japanese page exists
 
 
 class Variant(NamedTuple):
@@ -96,35 +69,36 @@ class Variant(NamedTuple):
     sources: tuple[str, ...]
     ja: str | None = None
     meaning: Localized | None = None
-    remedies: tuple[Localized, ...] | None = None
+    remedies: tuple[Remedy, ...] | None = None
     legacy: bool = False
+    json_keys: Mapping[str, str] | None = None  # a JSON-object message: key -> param name
+    generic: bool = False  # restates what another event says more precisely ("Error: %s")
 
     @property
     def is_catch_all(self) -> bool:
         return self.template is not None and self.template.strip() == "%s"
 
     @property
-    def pattern(self) -> re.Pattern[str] | None:
-        """The template as a regex (for fullmatch) whose groups are the named slots."""
+    def matchable(self) -> bool:
+        return self.template is not None or self.json_keys is not None
+
+    def match(self, message: str, normalised: str | None = None) -> dict[str, str] | None:
+        """The named parameters when ``message`` has this variant's form, else None."""
+        if self.json_keys is not None:
+            return json_params(message, self.json_keys)
         if self.template is None:
             return None
-        return _compile(self.template, self.params)
-
-    def match(self, message: str) -> dict[str, str] | None:
-        """The named parameters when ``message`` has this variant's form, else None."""
-        pattern = self.pattern
-        if pattern is None:
+        tokens = tuple(name.endswith("_id") or name in _TOKEN_PARAMS for name in self.params)
+        values = template(self.template, tokens).match(
+            normalise(message) if normalised is None else normalised
+        )
+        if values is None:
             return None
-        found = pattern.fullmatch(message.strip())
-        if found is None:
-            return None
-        values: dict[str, str] = {}
-        for index, value in enumerate(found.groups()):
+        found: dict[str, str] = {}
+        for index, value in enumerate(values):
             name = self.params[index] if index < len(self.params) else f"param{index + 1}"
-            if name in values:
-                name = f"{name}_{index + 1}"
-            values[name] = (value or "").strip()
-        return values
+            found[name if name not in found else f"{name}_{index + 1}"] = value
+        return found
 
 
 class Entry(NamedTuple):
@@ -136,13 +110,13 @@ class Entry(NamedTuple):
     summary: Localized
     explanation: Localized
     variants: tuple[Variant, ...]
-    remedies: tuple[Localized, ...]
+    remedies: tuple[Remedy, ...]
     related: tuple[str, ...]
-    links: tuple[Mapping[str, str], ...]
+    links: tuple[Link, ...]
     sources: tuple[str, ...]
-    matching_order: tuple[Variant, ...] = ()  # the templated variants, most specific first
+    matching_order: tuple[Variant, ...] = ()  # the matchable variants, most specific first
 
-    def remedies_for(self, variant: Variant | None) -> tuple[Localized, ...]:
+    def remedies_for(self, variant: Variant | None) -> tuple[Remedy, ...]:
         if variant is not None and variant.remedies:
             return variant.remedies
         return self.remedies
@@ -151,8 +125,8 @@ class Entry(NamedTuple):
 class Match(NamedTuple):
     """An event's reason and message joined to the catalog.
 
-    ``entry`` is None for a reason the catalog does not know; ``variant`` is None
-    when the message fits none of the entry's templates and the reason has several.
+    ``entry`` is None for a reason the catalog does not know; ``variant`` is None when
+    the message fits none of the entry's templates and the reason has several.
     """
 
     reason: str
@@ -175,6 +149,39 @@ class Match(NamedTuple):
         if self.entry is None or self.variant is None:
             return None
         return self.entry.variants.index(self.variant)
+
+    @property
+    def remedies(self) -> tuple[Remedy, ...]:
+        return self.entry.remedies_for(self.variant) if self.entry is not None else ()
+
+
+class Rule(NamedTuple):
+    """A cross-event rule: which reasons it looks at and what it says when it fires.
+
+    ``title`` and ``advice`` hold ``{slots}`` the analysis supplies (``reasons``,
+    ``groups``, ...); ``phrases`` are pieces the renderer puts into those slots;
+    ``settings`` are the rule's own numbers and reason lists (see catalog/README.md).
+    """
+
+    rule: str
+    order: int
+    severity: Severity
+    members: tuple[str, ...]
+    summary: Localized
+    explanation: Localized
+    title: Localized
+    advice: Localized
+    phrases: Mapping[str, Localized]
+    settings: Mapping[str, Any]
+    links: tuple[Link, ...]
+    sources: tuple[str, ...]
+
+    def has(self, reason: str) -> bool:
+        return reason_key(reason) in {reason_key(m) for m in self.members}
+
+    def reasons(self, setting: str) -> frozenset[str]:
+        """A reason list among the settings, as ``reason_key``s."""
+        return frozenset(reason_key(r) for r in self.settings.get(setting, ()))
 
 
 class Section(NamedTuple):
@@ -204,16 +211,21 @@ class Catalog:
         self.root = root
 
     @cached_property
-    def placeholders(self) -> Mapping[str, Localized]:
-        """Generic words for each ``{param}`` (params.json)."""
-        result: Mapping[str, Localized] = _read_json(os.path.join(self.root, "params.json"))
-        return result
+    def shared_remedies(self) -> Mapping[str, Remedy]:
+        """Remedies that several entries share, by id (remedies.json)."""
+        raw = _read_json(os.path.join(self.root, "remedies.json"))
+        return {name: _remedy(value) for name, value in raw.items()}
 
     @cached_property
-    def shared_remedies(self) -> Mapping[str, Localized]:
-        """Remedies that several entries share, by id (remedies.json)."""
-        result: Mapping[str, Localized] = _read_json(os.path.join(self.root, "remedies.json"))
-        return result
+    def rules(self) -> tuple[Rule, ...]:
+        """The cross-event rules (catalog/rules/*.json), in their order."""
+        folder = os.path.join(self.root, RULES_FOLDER)
+        found = [_rule(_read_json(os.path.join(folder, name))) for name in os.listdir(folder)]
+        return tuple(sorted(found, key=lambda r: r.order))
+
+    def rule(self, name: str) -> Rule | None:
+        key = name.strip().lower()
+        return next((r for r in self.rules if r.rule == key), None)
 
     def _entry(self, key: str) -> Entry | None:
         entry = self._built.get(key)
@@ -231,43 +243,51 @@ class Catalog:
     def __len__(self) -> int:
         return len(self._files)
 
+    @property
+    def reasons(self) -> list[str]:
+        """Every reason as spelled in the catalog, without reading the entries."""
+        return [reason for reason, _, _ in self._files.values()]
+
     def get(self, reason: str) -> Entry | None:
         """Case-insensitive lookup; accepts the pod-condition form ``ContainerGroup.X``."""
         key = reason.strip().lower()
         entry = self._entry(key)
-        if entry is None and key.startswith(_CONDITION_PREFIX):
-            entry = self._entry(key[len(_CONDITION_PREFIX) :])
+        if entry is None and key.startswith(CONDITION_PREFIX):
+            entry = self._entry(key[len(CONDITION_PREFIX) :])
         return entry
 
     def close_matches(self, reason: str, limit: int = 3) -> list[str]:
         import difflib
 
         key = reason.strip().lower()
-        found = difflib.get_close_matches(key, list(self._files), n=limit, cutoff=0.6)
-        return [self._files[name][0] for name in found]
+        names = list(self._files) + [r.rule for r in self.rules]
+        found = difflib.get_close_matches(key, names, n=limit, cutoff=0.6)
+        return [self._files[name][0] if name in self._files else name for name in found]
 
     def match(self, reason: str, message: str = "") -> Match:
         """Join one event to its entry and message variant."""
         entry = self.get(reason)
         if entry is None:
             return Match(reason=reason, entry=None)
+        text = normalise(message)
         for variant in entry.matching_order:
-            params = variant.match(message)
+            params = variant.match(message, text)
             if params is not None:
                 return Match(reason=entry.reason, entry=entry, variant=variant, params=params)
         only = entry.variants[0] if len(entry.variants) == 1 else None
-        if only is not None and only.template is not None:
+        if only is not None and only.matchable:
             only = None  # a known template that did not match: a wording we have not seen
         return Match(reason=entry.reason, entry=entry, variant=only)
 
     def identify(self, message: str) -> list[Match]:
         """Every entry whose message templates fit ``message`` (catch-alls excluded)."""
         found = []
+        text = normalise(message)
         for entry in self:
             for variant in entry.matching_order:
                 if variant.is_catch_all:
                     continue
-                params = variant.match(message)
+                params = variant.match(message, text)
                 if params is not None:
                     found.append(
                         Match(reason=entry.reason, entry=entry, variant=variant, params=params)
@@ -275,34 +295,14 @@ class Catalog:
                     break
         return found
 
-    def fill(self, text: str, params: Mapping[str, str], lang: str) -> str:
-        """Replace ``{param}`` placeholders with the event's values or generic words."""
-
-        def replace(found: re.Match[str]) -> str:
-            name = found.group(1)
-            if params.get(name):
-                return params[name]
-            generic = self.placeholders.get(name)
-            return localized(generic, lang) if generic else found.group()
-
-        return _PLACEHOLDER.sub(replace, text)
-
-    def remedies(self, match: Match, lang: str) -> list[str]:
-        """The match's remedies in order, parameters filled in."""
-        if match.entry is None:
-            return []
-        return [
-            self.fill(localized(remedy, lang), match.params, lang)
-            for remedy in match.entry.remedies_for(match.variant)
-        ]
-
 
 def _by_specificity(variants: Iterable[Variant]) -> tuple[Variant, ...]:
-    """Variants with a template, longer literal text first, so a catch-all ``%s`` is last."""
+    """Matchable variants: JSON forms first, then longer literal text first, so a
+    catch-all ``%s`` is last."""
     return tuple(
         sorted(
-            (v for v in variants if v.template is not None),
-            key=lambda v: -len((v.template or "").replace("%s", "")),
+            (v for v in variants if v.matchable),
+            key=lambda v: (v.json_keys is None, -len((v.template or "").replace("%s", ""))),
         )
     )
 
@@ -323,12 +323,21 @@ def _localized(raw: Mapping[str, str]) -> Localized:
     return {lang: raw[lang] for lang in LANGS if raw.get(lang)}
 
 
-def _remedies(raw: list[Any], shared: Mapping[str, Localized]) -> tuple[Localized, ...]:
+def _remedy(raw: Mapping[str, Any]) -> Remedy:
+    without = raw.get("without")
+    return Remedy(_localized(raw), _localized(without) if without else None)
+
+
+def _remedies(raw: list[Any], shared: Mapping[str, Remedy]) -> tuple[Remedy, ...]:
     """Inline remedies, or the id of one in ``remedies.json`` that several entries share."""
-    return tuple(shared[item] if isinstance(item, str) else _localized(item) for item in raw)
+    return tuple(shared[item] if isinstance(item, str) else _remedy(item) for item in raw)
 
 
-def _variant(raw: Mapping[str, Any], shared: Mapping[str, Localized]) -> Variant:
+def _link(raw: Mapping[str, Any]) -> Link:
+    return Link(_localized(raw["title"]), _localized(raw["url"]))
+
+
+def _variant(raw: Mapping[str, Any], shared: Mapping[str, Remedy]) -> Variant:
     remedies = raw.get("remedies")
     meaning = raw.get("meaning")
     return Variant(
@@ -340,10 +349,12 @@ def _variant(raw: Mapping[str, Any], shared: Mapping[str, Localized]) -> Variant
         meaning=_localized(meaning) if meaning else None,
         remedies=_remedies(remedies, shared) if remedies else None,
         legacy=bool(raw.get("legacy", False)),
+        json_keys=MappingProxyType(dict(raw["json"])) if raw.get("json") else None,
+        generic=bool(raw.get("generic", False)),
     )
 
 
-def _entry(section: str, raw: Mapping[str, Any], shared: Mapping[str, Localized]) -> Entry:
+def _entry(section: str, raw: Mapping[str, Any], shared: Mapping[str, Remedy]) -> Entry:
     variants = tuple(_variant(v, shared) for v in raw["variants"])
     return Entry(
         reason=raw["reason"],
@@ -356,9 +367,26 @@ def _entry(section: str, raw: Mapping[str, Any], shared: Mapping[str, Localized]
         variants=variants,
         remedies=_remedies(raw.get("remedies", []), shared),
         related=tuple(raw.get("related", ())),
-        links=tuple(raw.get("links", ())),
+        links=tuple(_link(link) for link in raw.get("links", ())),
         sources=tuple(raw.get("sources", ())),
         matching_order=_by_specificity(variants),
+    )
+
+
+def _rule(raw: Mapping[str, Any]) -> Rule:
+    return Rule(
+        rule=raw["rule"],
+        order=int(raw["order"]),
+        severity=Severity.parse(raw["severity"]),
+        members=tuple(raw["members"]),
+        summary=_localized(raw["summary"]),
+        explanation=_localized(raw["explanation"]),
+        title=_localized(raw["title"]),
+        advice=_localized(raw["advice"]),
+        phrases={name: _localized(text) for name, text in raw.get("phrases", {}).items()},
+        settings=MappingProxyType(dict(raw.get("settings", {}))),
+        links=tuple(_link(link) for link in raw.get("links", ())),
+        sources=tuple(raw.get("sources", ())),
     )
 
 

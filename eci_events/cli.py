@@ -1,10 +1,15 @@
-"""The command line: options in, calls out, exit codes back. Commands load lazily."""
+"""The command line: the group, lazy commands, and errors translated into exit codes.
+
+Every expected failure leaves as one line on stderr, escaped (a server's message or a
+pod's name cannot drive the terminal), with the documented exit code; never a traceback.
+"""
 
 from __future__ import annotations
 
+import errno
 import importlib
 import sys
-from typing import Any
+from typing import Any, NoReturn
 
 import click
 
@@ -20,11 +25,16 @@ _COMMANDS = {
 
 
 class CliError(click.ClickException):
-    """A domain error as click shows it: ``Error: <message>`` and its exit code."""
+    """A domain error as the user sees it: ``Error: <message>`` and its exit code."""
 
     def __init__(self, problem: EciEventsError) -> None:
         super().__init__(problem.message)
         self.exit_code = int(problem.exit_code)  # type: ignore[misc]  # ClassVar in click
+
+    def show(self, file: Any = None) -> None:
+        from eci_events.render.safe import escape
+
+        click.echo(f"Error: {escape(self.message)}", err=True)
 
 
 class LazyGroup(click.Group):
@@ -35,6 +45,12 @@ class LazyGroup(click.Group):
             return super().invoke(ctx)
         except EciEventsError as problem:
             raise CliError(problem) from problem
+        except BrokenPipeError:
+            _quiet_broken_pipe()
+        except OSError as problem:
+            if problem.errno == errno.EPIPE:
+                _quiet_broken_pipe()
+            raise
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return list(_COMMANDS)
@@ -47,11 +63,28 @@ class LazyGroup(click.Group):
         command: click.Command = getattr(importlib.import_module(module), attr)
         return command
 
+    def resolve_command(
+        self, ctx: click.Context, args: list[str]
+    ) -> tuple[str | None, click.Command | None, list[str]]:
+        name = args[0] if args else ""
+        if name and not name.startswith("-") and name not in _COMMANDS:
+            import difflib
 
-@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+            close = difflib.get_close_matches(name, list(_COMMANDS), n=1, cutoff=0.5)
+            hint = f" Did you mean {close[0]!r}?" if close else ""
+            raise click.UsageError(f"No such command {name!r}.{hint}", ctx)
+        return super().resolve_command(ctx, args)
+
+
+@click.group(
+    cls=LazyGroup,
+    invoke_without_command=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
 @click.version_option(__version__, "--version", prog_name="eci-events")
-def cli() -> None:
-    """Explain, list and triage Alibaba Cloud ECI events.
+@click.pass_context
+def cli(ctx: click.Context) -> None:
+    """Explain, list, triage and diagnose Alibaba Cloud ECI events.
 
     \b
     Examples:
@@ -59,7 +92,10 @@ def cli() -> None:
       eci-events list eci-bp1xxxx --region cn-hangzhou
       eci-events explain NoStock
       kubectl get events -o json | eci-events triage
+      eci-events diagnose --demo                  # live context: stock, containers, quota
     """
+    if ctx.invoked_subcommand is None:
+        click.echo(ctx.get_help())
 
 
 def main(argv: list[str] | None = None) -> Any:
@@ -81,8 +117,9 @@ def main(argv: list[str] | None = None) -> Any:
         _quiet_broken_pipe()
 
 
-def _quiet_broken_pipe() -> None:
-    """``| head`` closed our stdout: leave without a traceback (Python docs' recipe)."""
+def _quiet_broken_pipe() -> NoReturn:
+    """``| head`` closed our stdout: leave without a traceback, exit 0 (the Python docs'
+    recipe), whatever click would have made of it."""
     import os
 
     devnull = os.open(os.devnull, os.O_WRONLY)

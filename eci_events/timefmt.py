@@ -1,41 +1,73 @@
-"""Timestamps in, kubectl-style ages and RFC 3339 out."""
+"""Time in and out: the one timestamp parser, kubectl-style ages, RFC 3339, durations."""
 
 from __future__ import annotations
 
 import re
 from datetime import datetime, timedelta, timezone
 
+UTC = timezone.utc
 _GO_ZERO_YEAR = 1  # Go's zero time, 0001-01-01T00:00:00Z, means "unset"
 _FRACTION = re.compile(r"\.(\d+)")
-_SINCE = re.compile(r"^\s*(\d+)\s*([smhd])\s*$")
+_DURATION = re.compile(r"(\d{1,12})([smhd])")
 _UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+MAX_DURATION = 3650 * 86400  # ten years: beyond any event ECI or Kubernetes keeps
+_CACHE: dict[str, datetime | None] = {}
+_CACHE_LIMIT = 8192  # event streams repeat the same few timestamps; a small cache pays
 
 
 def parse_time(value: object) -> datetime | None:
-    """Parse an event timestamp into an aware UTC datetime, or None when unknown.
+    """An event timestamp as an aware UTC datetime, or None when unknown.
 
-    Accepts RFC 3339 with Z or any offset, fractions of any length, epoch seconds or
-    milliseconds; returns None for null, empty, Go's zero time and masked values
-    such as ``2025-**-**T07:51:06Z``.
+    Accepts RFC 3339 with Z or any offset and fractions of any length, datetimes (YAML
+    loaders build them), epoch seconds or milliseconds as numbers or digit strings.
+    None for null, empty, Go's zero time, bare dates, out-of-range values and masked
+    documentation values such as ``2025-**-**T07:51:06Z``. Never raises.
     """
-    if value is None or isinstance(value, bool):
+    if isinstance(value, str):
+        found = _CACHE.get(value, _MISSING)
+        if found is not _MISSING:
+            return found  # type: ignore[return-value]
+        parsed = _text_time(value)
+        if len(_CACHE) >= _CACHE_LIMIT:
+            _CACHE.clear()
+        _CACHE[value] = parsed
+        return parsed
+    if isinstance(value, datetime):
+        return _utc(value)
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None  # None, dates, containers, anything else
+    if not value > 0 or value != value or value > 1e15:
         return None
-    if isinstance(value, (int, float)):
-        if value <= 0:
-            return None
-        seconds = value / 1000 if value > 1e11 else value
-        try:
-            return datetime.fromtimestamp(seconds, tz=timezone.utc)
-        except (OverflowError, OSError, ValueError):
-            return None
-    if not isinstance(value, str):
+    seconds = value / 1000 if value > 1e11 else value
+    try:
+        return datetime.fromtimestamp(seconds, tz=UTC)
+    except (OverflowError, OSError, ValueError):
         return None
-    text = value.strip()
-    if not text or "*" in text:
+
+
+_MISSING = object()
+
+
+def _utc(moment: datetime) -> datetime | None:
+    if moment.year <= _GO_ZERO_YEAR:
         return None
-    if text.isdigit():
-        return parse_time(int(text))
-    text = text.replace("z", "Z")
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=UTC)
+    if moment.tzinfo is UTC:
+        return moment
+    try:
+        return moment.astimezone(UTC)
+    except (OverflowError, ValueError):  # 9999-12-31T23:59-05:00 lies beyond year 9999 in UTC
+        return None
+
+
+def _text_time(text: str) -> datetime | None:
+    text = text.strip()
+    if not text or "*" in text or len(text) > 64:
+        return None
+    if text.isascii() and text.isdigit():
+        return parse_time(int(text)) if len(text) <= 16 else None
+    text = text.replace("z", "Z").replace("t", "T")
     if text.endswith("Z"):
         text = text[:-1] + "+00:00"
     # fromisoformat before 3.11 takes at most 6 fractional digits.
@@ -44,18 +76,15 @@ def parse_time(value: object) -> datetime | None:
         parsed = datetime.fromisoformat(text)
     except ValueError:
         return None
-    if parsed.year <= _GO_ZERO_YEAR:
-        return None
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=timezone.utc)
-    return parsed.astimezone(timezone.utc)
+    return _utc(parsed)
 
 
 def rfc3339(moment: datetime | None) -> str | None:
-    """UTC RFC 3339 with a Z, second precision; None stays None."""
+    """UTC RFC 3339 with a Z, second precision, four-digit year; None stays None."""
     if moment is None:
         return None
-    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    m = moment.astimezone(UTC)
+    return f"{m.year:04d}-{m.month:02d}-{m.day:02d}T{m.hour:02d}:{m.minute:02d}:{m.second:02d}Z"
 
 
 def human_duration(delta: timedelta) -> str:
@@ -107,9 +136,26 @@ def repeat_age(first: datetime | None, last: datetime | None, count: int, now: d
     return shown
 
 
-def parse_since(text: str) -> int:
-    """``10m``, ``2h``, ``1d`` or ``90s`` to seconds; ValueError otherwise."""
-    match = _SINCE.match(text)
-    if not match or int(match.group(1)) <= 0:
-        raise ValueError(f"{text!r} is not a duration like 30s, 10m, 2h or 1d")
-    return int(match.group(1)) * _UNIT_SECONDS[match.group(2)]
+def parse_duration(text: str) -> int:
+    """``90s``, ``10m``, ``2h``, ``1d`` or compounds like ``1h30m`` to seconds.
+
+    ValueError unless it is a positive duration of at most ten years.
+    """
+    compact = text.strip()
+    pieces = _DURATION.findall(compact)
+    if not pieces or "".join(n + u for n, u in pieces) != compact:
+        raise ValueError(f"{text!r} is not a duration like 30s, 10m, 2h, 1d or 1h30m")
+    seconds = sum(int(number) * _UNIT_SECONDS[unit] for number, unit in pieces)
+    if seconds <= 0:
+        raise ValueError(f"{text!r} is not a duration like 30s, 10m, 2h, 1d or 1h30m")
+    if seconds > MAX_DURATION:
+        raise ValueError(f"{text!r} is longer than ten years (3650d)")
+    return seconds
+
+
+def duration_text(seconds: int) -> str:
+    """Seconds as the largest whole unit: ``1800`` -> ``30m``, ``90`` -> ``90s``."""
+    for unit, size in (("d", 86400), ("h", 3600), ("m", 60)):
+        if seconds and seconds % size == 0:
+            return f"{seconds // size}{unit}"
+    return f"{seconds}s"

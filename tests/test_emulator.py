@@ -12,8 +12,9 @@ from typing import Any
 
 import pytest
 
-from eci_events.api import bypass_proxy, call_action
-from eci_events.emulator import MAX_EVENTS, Emulator, demo_groups, event
+from eci_events.emulator import Emulator, demo_groups, event
+from eci_events.emulator.server import MAX_EVENTS
+from eci_events.sources.client import bypass_proxy
 from tests.emulated import DEMO_STORIES, KEY_ID, REGION, SECRET, ago, running
 
 
@@ -40,8 +41,26 @@ def client(emulator: Emulator, secret: str = SECRET, key_id: str = KEY_ID, **con
 
 
 def raw(emulator: Emulator, query: dict[str, Any], **config: Any) -> dict[str, Any]:
-    """The raw answer body, through the call eci_events.api makes."""
-    answer = call_action(client(emulator, **config), {"RegionId": REGION, **query})
+    """The raw answer body, through the generic call (call_api) that eci_events makes."""
+    from alibabacloud_openapi_util.client import Client as OpenApiUtilClient
+    from alibabacloud_tea_openapi import models as open_api_models
+    from alibabacloud_tea_util import models as util_models
+
+    params = open_api_models.Params(
+        action=query.pop("Action", "DescribeContainerGroupEvents"),
+        version="2018-08-08",
+        protocol="HTTPS",
+        pathname="/",
+        method="POST",
+        auth_type="AK",
+        style="RPC",
+        req_body_type="formData",
+        body_type="json",
+    )
+    request = open_api_models.OpenApiRequest(
+        query=OpenApiUtilClient.query({"RegionId": REGION, **query})
+    )
+    answer = client(emulator, **config).call_api(params, request, util_models.RuntimeOptions())
     body: dict[str, Any] = answer["body"]
     return body
 

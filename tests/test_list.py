@@ -18,10 +18,11 @@ from typing import Any
 import pytest
 import yaml  # type: ignore[import-untyped,unused-ignore]
 
-from eci_events import api
 from eci_events.catalog import load_catalog
 from eci_events.emulator import Emulator, event
+from eci_events.render import remedies
 from eci_events.render.events_table import short_hint
+from eci_events.sources import client as api
 from eci_events.timefmt import rfc3339
 from tests.conftest import REPO, run
 from tests.emulated import DEMO_STORIES, KEY_ID, REGION, SECRET, ago, list_cmd, running
@@ -71,10 +72,14 @@ def fast_backoff(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(api, "BACKOFF_BASE", 0.01)
 
 
+def first_remedy(reason: str, message: str) -> str:
+    match = load_catalog().match(reason, message)
+    found = remedies.fill_all(match.remedies, match.params, "en", remedies.raw)
+    return found[0] if found else ""
+
+
 def hint(reason: str, message: str) -> str:
-    catalog = load_catalog()
-    remedies = catalog.remedies(catalog.match(reason, message), "en")
-    return short_hint(remedies[0]) if remedies else ""
+    return short_hint(first_remedy(reason, message))
 
 
 @pytest.fixture
@@ -124,33 +129,51 @@ def two_groups(emu: Emulator) -> dict[str, datetime]:
 # -- table, wide, machine formats ------------------------------------------------------
 
 
-def test_table_exact_at_width_100(emu: Emulator, two_groups: dict[str, datetime]) -> None:
+def test_table_piped_keeps_whole_cells(emu: Emulator, two_groups: dict[str, datetime]) -> None:
     result = list_cmd(emu, "eci-web01", "eci-job01")
     assert result.exit_code == 0, result.stderr
     expected = (
-        "LAST SEEN          TYPE     REASON     OBJECT     MESSAGE" + " " * 90 + "HINT\n"
-        "45m                Normal   Started    pod/web-0  Started container web"
+        "LAST SEEN          TYPE     SEV   REASON     OBJECT     MESSAGE" + " " * 90 + "HINT\n"
+        "45m                Normal   info  Started    pod/web-0  Started container web"
         + " "
         * 76
         + "Nothing to do.\n"
-        "20m (x2 over 30m)  Warning  OOMKilled  pod/job-0  "
+        "20m (x2 over 30m)  Warning  crit  OOMKilled  pod/job-0  "
         + OOM
         + " " * 15
         + hint("OOMKilled", OOM)
         + "\n"
-        "15m                Warning  Mystery    pod/job-0  something odd\n"
-        "12m (x3 over 40m)  Warning  NoStock    pod/web-0  "
+        "15m                Warning  warn  Mystery    pod/job-0  something odd\n"
+        "12m (x3 over 40m)  Warning  err   NoStock    pod/web-0  "
         + NOSTOCK
         + "  "
         + hint("NoStock", NOSTOCK)
         + "\n"
     )
     assert result.stdout == expected
-    assert hint("NoStock", NOSTOCK).startswith("Let the instance use more zones")
+    assert (
+        hint("NoStock", NOSTOCK)
+        == "Let the instance use more zones: create vSwitches in other zones of the same…"
+    )
     assert result.stderr == (
-        "4 events (3 warnings) from 2 groups in cn-hangzhou, "
+        "4 events (3 warnings) from 2 container groups in cn-hangzhou, "
         "window: the latest 50 events per group.\n"
     )
+
+
+def test_width_fits_the_table_hint_first(emu: Emulator, two_groups: dict[str, datetime]) -> None:
+    wide = list_cmd(emu, "eci-web01", "eci-job01", "--width", "120").stdout.splitlines()
+    assert all(len(line) <= 120 for line in wide)
+    assert wide[0].split() == ["LAST", "SEEN", "TYPE", "SEV", "REASON", "OBJECT", "MESSAGE", "HINT"]
+    narrow = list_cmd(emu, "eci-web01", "eci-job01", "--width", "80").stdout.splitlines()
+    assert all(len(line) <= 80 for line in narrow)
+    assert narrow[0].split() == ["LAST", "SEEN", "TYPE", "SEV", "REASON", "OBJECT", "MESSAGE"]
+    assert narrow[4] == (
+        "12m (x3 over 40m)  Warning  err   NoStock    pod/web-0  Create ECI failed…"
+    )
+    tiny = list_cmd(emu, "eci-web01", "eci-job01", "--width", "60").stdout.splitlines()
+    assert all(len(line) <= 60 for line in tiny)
+    assert tiny[0].split() == ["LAST", "SEEN", "SEV", "REASON", "OBJECT", "MESSAGE"]  # TYPE went
 
 
 def test_wide_adds_severity_group_namespace_source_count_first_seen(
@@ -158,7 +181,7 @@ def test_wide_adds_severity_group_namespace_source_count_first_seen(
 ) -> None:
     result = list_cmd(emu, "eci-web01", "eci-job01", "-o", "wide", "--no-headers")
     assert result.exit_code == 0, result.stderr
-    full = load_catalog().remedies(load_catalog().match("OOMKilled", OOM), "en")[0]
+    full = first_remedy("OOMKilled", OOM)
     lines = result.stdout.splitlines()
     assert lines[0] == (
         "45m  Normal   info      Started    pod/web-0  eci-web01  shop   kubelet     1  "
@@ -268,7 +291,7 @@ def test_repeats_are_collapsed(emu: Emulator) -> None:
     )
     out = list_cmd(emu, "eci-a", "--no-headers").stdout
     assert out.startswith(
-        "11m (x5 over 50m)  Warning  BackOff  pod/a  Back-off restarting failed container"
+        "11m (x5 over 50m)  Warning  err  BackOff  pod/a  Back-off restarting failed container"
     )
     assert out.count("\n") == 1
     assert (
@@ -287,7 +310,7 @@ def test_sorted_by_real_time_not_by_rendered_age(emu: Emulator) -> None:
         ],
     )
     out = list_cmd(emu, "eci-a", "--no-headers").stdout
-    assert [line.split()[2] for line in out.splitlines()] == ["First", "Second", "Third"]
+    assert [line.split()[3] for line in out.splitlines()] == ["First", "Second", "Third"]
 
 
 # -- filters and the query ----------------------------------------------------------------
@@ -344,7 +367,7 @@ def test_since_source_and_group_filters_reach_the_api(emu: Emulator) -> None:
     assert result.stderr == (
         "No events found for all container groups with tag app=web, tag env=prod, "
         "zone cn-hangzhou-k, vSwitch vsw-1, resource group rg-1, source K8sAgent "
-        "in cn-hangzhou (window: last 120m).\n"
+        "in cn-hangzhou (window: last 2h).\n"
     )
 
 
@@ -360,7 +383,12 @@ def test_since_filters_old_events(emu: Emulator) -> None:
 @pytest.mark.parametrize(
     ("args", "words"),
     [
-        (["--since", "5h30m"], "not a duration"),
+        (["--since", "5h30x"], "not a duration"),
+        (["--since", "99999999999d"], "longer than ten years"),
+        (["--read-timeout", "nan"], "not a finite number"),
+        (["--connect-timeout", "inf"], "not in the range"),
+        (["--interval", "nan", "-w"], "not a finite number"),
+        (["--endpoint", "http://[::1"], "not a valid URL"),
         (["--tag", "novalue"], "is not key=value"),
         (["--reason", "("], "not a regular expression"),
         (["--watch", "-o", "json"], "use -o ndjson"),
@@ -370,7 +398,7 @@ def test_since_filters_old_events(emu: Emulator) -> None:
 )
 def test_usage_errors_exit_2(emu: Emulator, args: list[str], words: str) -> None:
     result = list_cmd(emu, *args)
-    assert result.exit_code == 2
+    assert result.exit_code == (3 if "http://[::1" in args else 2)
     assert words in result.stderr
     assert emu.request_count == 0
 
@@ -429,9 +457,10 @@ def test_missing_credentials_exit_3(emu: Emulator, monkeypatch: pytest.MonkeyPat
     result = list_cmd(emu, "eci-a")
     assert result.exit_code == 3
     assert result.stderr == (
-        "Error: no usable Alibaba Cloud credentials in any standard place; check the AccessKey in "
-        "ALIBABA_CLOUD_ACCESS_KEY_ID/ALIBABA_CLOUD_ACCESS_KEY_SECRET, ~/.aliyun/config.json "
-        "(--profile NAME) or ~/.alibabacloud/credentials.ini\n"
+        "Error: no Alibaba Cloud credentials in any standard place; set "
+        "ALIBABA_CLOUD_ACCESS_KEY_ID/ALIBABA_CLOUD_ACCESS_KEY_SECRET, a profile in "
+        "~/.aliyun/config.json (--profile NAME) or ~/.alibabacloud/credentials.ini; --debug "
+        "shows every source's answer\n"
     )
     assert emu.request_count == 0
 
@@ -493,7 +522,7 @@ def test_throttling_is_retried_then_succeeds(emu: Emulator, retry_after: int | N
     emu.inject("throttle", times=2, retry_after_ms=retry_after)
     result = list_cmd(emu, "eci-a", "--no-headers")
     assert result.exit_code == 0
-    assert result.stdout.startswith("20m  Normal  Started  pod/a  Started container a")
+    assert result.stdout.startswith("20m  Normal  info  Started  pod/a  Started container a")
     assert emu.request_count == 3
     assert [r.headers.get("x-acs-signature-nonce") for r in emu.requests].count(None) == 0
 
@@ -549,7 +578,7 @@ def test_partial_failure_shows_successes_and_exits_4(emu: Emulator) -> None:
         "error: 5 group(s) eci-20, eci-21, eci-22, eci-23, eci-24 failed: "
         "the ECI API failed with HTTP 503 ServiceUnavailable"
     )
-    assert "20 events (0 warnings) from 20 groups" in result.stderr
+    assert "20 events (0 warnings) from 20 container groups" in result.stderr
     doc = json.loads(list_cmd(emu, *ids, "--max-attempts", "1", "-o", "json").stdout)
     assert len(doc["groups"]) == 20
     assert doc["failed"][0]["group_ids"] == ids[20:]
@@ -588,7 +617,8 @@ def test_canary_secret_never_printed_even_with_debug(
     outputs = []
     emu.inject("throttle")
     ok = list_cmd(emu, "eci-a", "--debug")
-    assert ok.exit_code == 0 and "debug: attempt 1/4 [1 ids] failed" in ok.stderr
+    assert ok.exit_code == 0
+    assert "debug: DescribeContainerGroupEvents attempt 1/4 [1 ids] failed" in ok.stderr
     assert "debug: endpoint http://127.0.0.1" in ok.stderr and "LTAI****Ists" not in ok.stderr
     outputs += [ok.stdout, ok.stderr]
     emu.credentials["LTAIsts"] = "server-side-other"
@@ -654,12 +684,13 @@ def test_demo_lists_the_sample_stories(monkeypatch: pytest.MonkeyPatch) -> None:
         "LAST",
         "SEEN",
         "TYPE",
+        "SEV",
         "REASON",
         "OBJECT",
         "MESSAGE",
         "HINT",
     ]
-    assert "from 6 groups in cn-hangzhou" in result.stderr
+    assert "from 6 container groups in cn-hangzhou" in result.stderr
     doc = json.loads(run("list", "--demo", "-o", "json", "--type", "Warning").stdout)
     assert {e["type"] for e in doc["events"]} == {"Warning"}
     assert all(e["catalog"]["known"] for e in doc["events"])

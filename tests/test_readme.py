@@ -42,7 +42,7 @@ def test_list_json_fields_are_documented() -> None:
 @pytest.mark.parametrize("fixture", ["aliyun-cli.json", "kubectl-list.json", "list-output.json"])
 def test_triage_json_fields_are_documented(fixture: str) -> None:
     result = run("triage", str(DATA / "triage" / fixture), "-o", "json")
-    assert result.exit_code == 0
+    assert result.exit_code == (4 if fixture == "list-output.json" else 0)  # it carries a failure
     data = json.loads(result.stdout)
     for finding in data["findings"]:
         finding["params"] = {}

@@ -6,7 +6,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from eci_events.timefmt import human_duration, parse_since, parse_time, repeat_age, rfc3339
+from eci_events.timefmt import human_duration, parse_duration, parse_time, repeat_age, rfc3339
 
 UTC = timezone.utc
 
@@ -72,14 +72,28 @@ def test_rfc3339_is_utc_with_z() -> None:
     assert rfc3339(None) is None
 
 
+def test_rfc3339_pads_early_years() -> None:
+    assert rfc3339(datetime(5, 3, 4, 1, 2, 3, tzinfo=UTC)) == "0005-03-04T01:02:03Z"
+    assert rfc3339(datetime(999, 12, 31, tzinfo=UTC)) == "0999-12-31T00:00:00Z"
+
+
 @pytest.mark.parametrize(
-    ("text", "seconds"), [("90s", 90), ("10m", 600), ("2h", 7200), ("1d", 86400)]
+    ("text", "seconds"),
+    [("90s", 90), ("10m", 600), ("2h", 7200), ("1d", 86400), ("1h30m", 5400), ("1d2h3m4s", 93784)],
 )
-def test_parse_since(text: str, seconds: int) -> None:
-    assert parse_since(text) == seconds
+def test_parse_duration_takes_kubectl_compounds(text: str, seconds: int) -> None:
+    assert parse_duration(text) == seconds
 
 
-@pytest.mark.parametrize("text", ["", "10", "5h30m", "-1m", "0m", "1w", "ten minutes"])
-def test_parse_since_rejects(text: str) -> None:
+@pytest.mark.parametrize(
+    "text", ["", "10", "-1m", "0m", "1w", "ten minutes", "1h 30m", "h1", "1h30"]
+)
+def test_parse_duration_rejects(text: str) -> None:
     with pytest.raises(ValueError, match="is not a duration"):
-        parse_since(text)
+        parse_duration(text)
+
+
+@pytest.mark.parametrize("text", ["99999999d", "3651d", "999999999h"])
+def test_parse_duration_is_bounded(text: str) -> None:
+    with pytest.raises(ValueError, match="longer than ten years"):
+        parse_duration(text)

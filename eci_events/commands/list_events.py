@@ -1,7 +1,6 @@
 """``eci-events list``: live events of ECI container groups through the SDK, explained.
 
-Options in, calls, exit code out. Fetching and filtering live in eci_events.listing and
-eci_events.api, the text in eci_events.render; this module only writes it out.
+Options in, one library call, one renderer, exit code out.
 """
 
 from __future__ import annotations
@@ -14,16 +13,23 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from eci_events.commands.options import color_option, lang_option, severity_choice, since_option
-from eci_events.textsafe import escape
+from eci_events.commands.options import (
+    FiniteFloat,
+    color_option,
+    lang_option,
+    output_option,
+    severity_choice,
+    since_option,
+    width_option,
+)
+from eci_events.errors import ExitCode
+from eci_events.sources import client as defaults
 
 if TYPE_CHECKING:
-    from rich.console import Console
-
-    from eci_events.api import Fetcher, Query
-    from eci_events.catalog import Catalog
-    from eci_events.listing import Filters
-    from eci_events.render.events_table import Row
+    from eci_events.analysis.listing import Filters
+    from eci_events.annotate import Annotated, Annotator
+    from eci_events.sources.client import Client
+    from eci_events.sources.events_api import Query
 
 F = TypeVar("F", bound=Callable[..., Any])
 OUTPUTS = ("table", "wide", "json", "ndjson", "yaml")
@@ -51,34 +57,105 @@ def _regex(ctx: click.Context, param: click.Parameter, value: str | None) -> re.
         raise click.BadParameter(f"{value!r} is not a regular expression: {problem}") from None
 
 
-def _selector(name: str, metavar: str, what: str) -> Callable[[F], F]:
-    """A group filter for when no ids are given."""
-    return click.option(name, metavar=metavar, help=f"Without ids: groups in this {what}.")
+def selection_options(func: F) -> F:
+    """The group selection ``list`` and ``diagnose`` share: ids, or filters."""
+    for option in reversed(
+        [
+            click.argument("group_ids", nargs=-1, metavar="[GROUP_ID]..."),
+            click.option(
+                "--tag",
+                "tags",
+                multiple=True,
+                callback=_tags,
+                metavar="KEY=VALUE",
+                help="Without ids: groups with this tag (repeatable, all must match).",
+            ),
+            click.option("--zone", metavar="ZONE_ID", help="Without ids: groups in this zone."),
+            click.option(
+                "--vswitch", metavar="VSW_ID", help="Without ids: groups in this vSwitch."
+            ),
+            click.option(
+                "--resource-group",
+                metavar="RG_ID",
+                help="Without ids: groups in this resource group.",
+            ),
+        ]
+    ):
+        func = option(func)
+    return func
 
 
-def _tuning(
-    name: str, kind: click.ParamType, default: float, help: str, metavar: str | None = None
-) -> Callable[[F], F]:
-    """A bounded number with a shown default."""
-    return click.option(
-        name, type=kind, default=default, show_default=True, metavar=metavar, help=help
-    )
+def connection_options(func: F) -> F:
+    """Region, credentials, endpoint and tuning: every command that calls the API."""
+    for option in reversed(
+        [
+            click.option(
+                "--region",
+                metavar="REGION_ID",
+                help="Region; else ALIBABA_CLOUD_REGION_ID, else the CLI profile's region_id.",
+            ),
+            click.option(
+                "--profile",
+                metavar="NAME",
+                help="aliyun CLI profile (~/.aliyun/config.json) for credentials and region.",
+            ),
+            click.option(
+                "--endpoint",
+                metavar="URL",
+                help="API endpoint; default eci.<region>.aliyuncs.com (http://127.0.0.1:PORT: plain HTTP).",
+            ),
+            click.option(
+                "--vpc", is_flag=True, help="Use the VPC endpoint eci-vpc.<region>.aliyuncs.com."
+            ),
+            click.option(
+                "--max-attempts",
+                type=click.IntRange(1, 10),
+                default=defaults.DEFAULT_MAX_ATTEMPTS,
+                show_default=True,
+                help="Attempts per call for throttling, 5xx, timeouts and dropped connections.",
+            ),
+            click.option(
+                "--connect-timeout",
+                type=FiniteFloat(0.1, 300),
+                default=defaults.DEFAULT_CONNECT_TIMEOUT,
+                show_default=True,
+                metavar="SECONDS",
+                help="Connect timeout per attempt.",
+            ),
+            click.option(
+                "--read-timeout",
+                type=FiniteFloat(0.1, 600),
+                default=defaults.DEFAULT_READ_TIMEOUT,
+                show_default=True,
+                metavar="SECONDS",
+                help="Read timeout per attempt (an attempt ends after connect + read timeout in all).",
+            ),
+            click.option(
+                "--concurrency",
+                type=click.IntRange(1, 64),
+                default=defaults.DEFAULT_CONCURRENCY,
+                show_default=True,
+                help="Calls in flight at once (each covers up to 20 group ids).",
+            ),
+            click.option(
+                "--demo",
+                is_flag=True,
+                help="Serve bundled sample data locally; no account or network.",
+            ),
+            click.option(
+                "--debug",
+                is_flag=True,
+                help="Log requests, retries and timings to stderr (never secrets).",
+            ),
+        ]
+    ):
+        func = option(func)
+    return func
 
 
 @click.command(name="list")
-@click.argument("group_ids", nargs=-1, metavar="[GROUP_ID]...")
-@click.option(
-    "--tag",
-    "tags",
-    multiple=True,
-    callback=_tags,
-    metavar="KEY=VALUE",
-    help="Without ids: groups with this tag (repeatable, all must match).",
-)
-@_selector("--zone", "ZONE_ID", "zone")
-@_selector("--vswitch", "VSW_ID", "vSwitch")
-@_selector("--resource-group", "RG_ID", "resource group")
-@since_option("Only events seen in the last 30s, 10m, 2h, 1d (SinceSecond).")
+@selection_options
+@since_option("Only events seen in the last 30s, 10m, 2h, 1d or 1h30m (SinceSecond).")
 @click.option(
     "--source",
     type=click.Choice(["EciService", "K8sAgent"]),
@@ -96,58 +173,19 @@ def _tuning(
 @click.option(
     "--min-severity", type=severity_choice(), help="Only events at or above this severity."
 )
-@click.option(
-    "--region",
-    metavar="REGION_ID",
-    help="Region; else ALIBABA_CLOUD_REGION_ID, else the CLI profile's region_id.",
-)
-@click.option(
-    "--profile",
-    metavar="NAME",
-    help="aliyun CLI profile (~/.aliyun/config.json) for credentials and region.",
-)
-@click.option(
-    "--endpoint",
-    metavar="URL",
-    help="API endpoint; default eci.<region>.aliyuncs.com (http://127.0.0.1:PORT: plain HTTP).",
-)
-@click.option("--vpc", is_flag=True, help="Use the VPC endpoint eci-vpc.<region>.aliyuncs.com.")
-@_tuning(
-    "--max-attempts",
-    click.IntRange(1, 10),
-    4,
-    "Attempts per call for throttling, 5xx, timeouts and dropped connections.",
-)
-@_tuning(
-    "--connect-timeout",
-    click.FloatRange(0.1, 300),
-    5.0,
-    "Connect timeout per attempt.",
-    "SECONDS",
-)
-@_tuning("--read-timeout", click.FloatRange(0.1, 600), 10.0, "Read timeout per attempt.", "SECONDS")
-@_tuning(
-    "--concurrency",
-    click.IntRange(1, 64),
-    10,
-    "Calls in flight at once (each covers up to 20 group ids).",
-)
-@click.option("-o", "--output", type=click.Choice(OUTPUTS), default="table", show_default=True)
+@connection_options
+@output_option(OUTPUTS, "table")
 @click.option("--no-headers", is_flag=True, help="Table and wide: no header line.")
 @click.option("-w", "--watch", is_flag=True, help="Keep polling; print only new or changed events.")
-@_tuning(
+@click.option(
     "--interval",
-    click.FloatRange(0.1, 3600),
-    10.0,
-    "With --watch: seconds between polls.",
-    "SECONDS",
+    type=FiniteFloat(0.1, 3600),
+    default=10.0,
+    show_default=True,
+    metavar="SECONDS",
+    help="With --watch: seconds between polls.",
 )
-@click.option(
-    "--demo", is_flag=True, help="Serve bundled sample events locally; no account or network."
-)
-@click.option(
-    "--debug", is_flag=True, help="Log requests, retries and timings to stderr (never secrets)."
-)
+@width_option
 @color_option
 @lang_option
 @click.pass_context
@@ -171,12 +209,13 @@ def list_events(
     connect_timeout: float,
     read_timeout: float,
     concurrency: int,
+    demo: bool,
+    debug: bool,
     output: str,
     no_headers: bool,
     watch: bool,
     interval: float,
-    demo: bool,
-    debug: bool,
+    width: int | None,
     color: str,
     lang: str,
 ) -> None:
@@ -184,8 +223,9 @@ def list_events(
 
     Give container group ids (any number; sent 20 per call), or none and select
     groups with --tag/--zone/--vswitch/--resource-group. Credentials come from the
-    standard Alibaba Cloud chain (environment, ~/.aliyun/config.json, --profile,
-    ~/.alibabacloud/credentials.ini, ECS RAM role, OIDC); never from the command line.
+    standard Alibaba Cloud chain: environment variables, OIDC (RRSA), the aliyun CLI
+    profile in ~/.aliyun/config.json (--profile), ~/.alibabacloud/credentials.ini,
+    the ECS RAM role, ALIBABA_CLOUD_CREDENTIALS_URI; never from the command line.
 
     \b
     Exit codes: 0 ok (also when nothing was found), 2 usage, 3 credentials or
@@ -200,11 +240,10 @@ def list_events(
       eci-events list eci-bp1xxxx -o json | eci-events triage
       eci-events list --tag app=web -w --interval 30
     """
-    from eci_events.api import Query, open_fetcher
-    from eci_events.catalog import Severity, load_catalog
-    from eci_events.listing import Filters, exit_code, fetch_all
-    from eci_events.render.documents import document_text
-    from eci_events.render.list_notes import notes
+    from eci_events import library
+    from eci_events.analysis.listing import Filters
+    from eci_events.model import Severity
+    from eci_events.sources.events_api import Query
 
     ids = tuple(i.strip() for i in group_ids)
     if any(not i for i in ids):
@@ -219,96 +258,132 @@ def list_events(
         )
     query = Query(ids, tags, zone, vswitch, resource_group, since, source)
     filters = Filters(type_, reason, Severity.parse(min_severity) if min_severity else None)
-    catalog = load_catalog()
-    console = _console(color) if output in TABLES else None
-    with open_fetcher(
+    annotator = library.annotator()
+    now = datetime.now(timezone.utc)  # ages are counted from the start of the command
+    with library.open_client(
         demo=demo,
         region=region,
         profile=profile,
         endpoint=endpoint,
         vpc=vpc,
-        log=_debug_log if debug else None,
+        debug=_debug_log if debug else None,
         connect_timeout=connect_timeout,
         read_timeout=read_timeout,
         max_attempts=max_attempts,
         concurrency=concurrency,
-    ) as fetcher:
+        now=now,
+    ) as client:
         if watch:
             _watch(
-                fetcher, query, interval, filters, catalog, lang, output, console, not no_headers
+                client,
+                query,
+                interval,
+                filters,
+                annotator,
+                output,
+                not no_headers,
+                width,
+                color,
+                lang,
             )
             return
-        result = fetch_all(fetcher, query)
-        rows = filters.rows(result.events, catalog, lang)
-        if console is None:
-            _out(document_text(output, rows, result, catalog, lang))
-        elif rows:
-            _out(_table(console, rows, output == "wide", not no_headers), console)
-        region_id = fetcher.settings.region
-    for line in notes(result, query, region_id, rows, filters.active, console is not None):
-        _note(line)
-    code = exit_code(result)
-    if code:
-        ctx.exit(code)
+        result = library.list_events(client, query)
+        rows = filters.apply(annotator.annotate_all(result.events))
+        region_id = client.settings.region
+    from eci_events.render import notes
+
+    if output in TABLES:
+        if rows:
+            _table(rows, now, output == "wide", not no_headers, width, color, lang)
+    else:
+        from eci_events.render.records import document_text
+
+        click.echo(document_text(output, rows, result, lang), nl=False)
+    for line in notes.notes(result, query, region_id, rows, filters.active, output in TABLES, lang):
+        note(line)
+    if result.failed:
+        ctx.exit(ExitCode.API)
 
 
 def _watch(
-    fetcher: Fetcher,
+    client: Client,
     query: Query,
     interval: float,
     filters: Filters,
-    catalog: Catalog,
-    lang: str,
+    annotator: Annotator,
     output: str,
-    console: Console | None,
     headers: bool,
+    width: int | None,
+    color: str,
+    lang: str,
 ) -> None:
     """Poll until interrupted; print only events that are new or changed since last time."""
-    from eci_events.listing import Watch
-    from eci_events.render import list_notes
-    from eci_events.render.documents import ndjson_text, records
+    from eci_events import library
+    from eci_events.analysis.listing import Watch
+    from eci_events.render import notes
+    from eci_events.render.records import event_records, ndjson_text
 
     announced = False
-    for poll in Watch(query, interval).polls(fetcher):
+    for poll in Watch(query, interval).polls(lambda q: library.list_events(client, q)):
         if poll.result is None:
-            _note(list_notes.poll_failed(poll.error or "", interval))
+            note(notes.poll_failed(poll.error or "", interval, lang))
             continue
-        for line in list_notes.poll_failures(poll.result):
-            _note(line)
-        rows = filters.rows(poll.fresh, catalog, lang)
+        for line in notes.poll_failures(poll.result, lang):
+            note(line)
+        rows = filters.apply(annotator.annotate_all(poll.fresh))
         if rows:
-            if console is None:  # -o ndjson
-                _out(ndjson_text(records(rows, catalog, lang)))
+            if output == "ndjson":
+                click.echo(ndjson_text(event_records(rows, lang)), nl=False)
             else:
-                _out(_table(console, rows, output == "wide", headers), console)
+                _table(
+                    rows, datetime.now(timezone.utc), output == "wide", headers, width, color, lang
+                )
                 headers = False
             sys.stdout.flush()
         if not announced:
-            _note(list_notes.watching(query, interval))
+            note(notes.watching(query, interval, lang))
             announced = True
 
 
-def _console(color: str) -> Console:
-    from eci_events.terminal import color_enabled, make_console
+def _table(
+    rows: Sequence[Annotated],
+    now: datetime,
+    wide: bool,
+    headers: bool,
+    width: int | None,
+    color: str,
+    lang: str,
+) -> None:
+    from eci_events.analysis.listing import collapse
+    from eci_events.render.events_table import table_lines
+    from eci_events.render.layout import plain, rich_text
+    from eci_events.render.terminal import color_enabled, fit_width, make_console
 
-    return make_console(color_enabled(color, sys.stdout))
+    stdout = sys.stdout
+    colored = color_enabled(color, stdout)
+    fitted = fit_width(width, stdout)
+    lines = table_lines(
+        collapse(rows),
+        datetime.now(timezone.utc),
+        wide=wide,
+        headers=headers,
+        width=fitted,
+        lang=lang,
+    )
+    if colored:
+        make_console(True, fitted).print(rich_text(lines), end="", soft_wrap=True, crop=False)
+    else:
+        click.echo(plain(lines), nl=False)
 
 
-def _table(console: Console, rows: Sequence[Row], wide: bool, headers: bool) -> str:
-    from eci_events.render.events_table import table_text
+def note(text: str) -> None:
+    """A line for stderr, escaped: it may carry a server's message or a group's name."""
+    from eci_events.render.safe import escape
 
-    return table_text(console, rows, datetime.now(timezone.utc), wide, headers)
-
-
-def _out(text: str, console: Console | None = None) -> None:
-    """stdout. click strips colour codes from a pipe; --color always means keep them."""
-    colored = console is not None and not console.no_color
-    click.echo(text, nl=False, color=colored or None)
-
-
-def _note(text: str) -> None:
     click.echo(escape(text), err=True)
 
 
 def _debug_log(text: str) -> None:
+    from eci_events.render.safe import escape
+
     click.echo(f"debug: {escape(text)}", err=True)

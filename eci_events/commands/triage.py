@@ -3,18 +3,26 @@
 from __future__ import annotations
 
 import sys
-from typing import IO, TYPE_CHECKING, Any
+from datetime import datetime
 
 import click
 
-from eci_events.commands.options import color_option, lang_option, severity_choice, since_option
+from eci_events.commands.options import (
+    color_option,
+    lang_option,
+    output_option,
+    severity_choice,
+    since_option,
+    width_option,
+)
 from eci_events.errors import ExitCode, InputError
+from eci_events.model import Severity
 
-if TYPE_CHECKING:
-    from eci_events.triage import SourceSummary, Triage
+OUTPUTS = ("table", "json", "markdown")
+INPUT_FORMATS = ("auto", "json", "ndjson", "yaml")
 
 
-def _now(ctx: click.Context, param: click.Parameter, value: str | None) -> object:
+def now_option(ctx: click.Context, param: click.Parameter, value: str | None) -> datetime | None:
     if value is None:
         return None
     from eci_events.timefmt import parse_time
@@ -26,10 +34,10 @@ def _now(ctx: click.Context, param: click.Parameter, value: str | None) -> objec
 
 
 @click.command()
-@click.argument("files", nargs=-1, metavar="[FILE]...")
+@click.argument("files", nargs=-1, metavar="[FILE]...", type=click.Path())
 @click.option(
     "--input-format",
-    type=click.Choice(["auto", "json", "ndjson", "yaml"]),
+    type=click.Choice(INPUT_FORMATS),
     default="auto",
     show_default=True,
     help="Force the input format instead of detecting it.",
@@ -44,24 +52,21 @@ def _now(ctx: click.Context, param: click.Parameter, value: str | None) -> objec
 @click.option(
     "--min-severity",
     type=severity_choice(),
-    default="info",
+    default=Severity.INFO.label,
     show_default=True,
     help="Show findings and conclusions at or above this severity (every output format).",
 )
 @click.option(
     "--fail-on",
-    type=click.Choice(["warning", "error", "critical"], case_sensitive=False),
+    type=severity_choice(Severity.labels()[1:]),
     help="Exit 1 when any finding is at or above this severity (for CI).",
 )
-@since_option("Only events last seen within this long before now: 30s, 10m, 2h, 1d.")
+@since_option("Only events last seen within this long before now: 30s, 10m, 2h, 1d, 1h30m.")
+@output_option(OUTPUTS, "table")
 @click.option(
-    "-o",
-    "--output",
-    type=click.Choice(["table", "json", "markdown"]),
-    default="table",
-    show_default=True,
+    "--now", "now", callback=now_option, hidden=True, help="Pretend it is this time (tests)."
 )
-@click.option("--now", "now", callback=_now, hidden=True, help="Pretend it is this time (tests).")
+@width_option
 @lang_option
 @color_option
 @click.pass_context
@@ -74,15 +79,18 @@ def triage(
     fail_on: str | None,
     since: int | None,
     output: str,
-    now: object,
+    now: datetime | None,
+    width: int | None,
     lang: str,
     color: str,
 ) -> None:
     """Diagnose ECI events from stdin or files: what is wrong, how bad, what to do first.
 
     Reads the DescribeContainerGroupEvents response (aliyun CLI, SDK, camelCase docs),
-    kubectl get events -o json|yaml (core/v1 and events.k8s.io/v1), JSON arrays, NDJSON,
-    and eci-events list -o json|ndjson. FILE '-' is stdin.
+    DescribeContainerGroups/DescribeImageCaches output, kubectl get events -o json|yaml
+    (core/v1, events.k8s.io/v1, -w watch events), eventrouter, OpenTelemetry and
+    Metricbeat records, JSON arrays, NDJSON, and eci-events list -o json|ndjson. FILE '-'
+    is stdin. Copies of the same event (same uid) are counted once.
 
     \b
     Examples:
@@ -92,135 +100,37 @@ def triage(
       eci-events list -o ndjson eci-bp1xxxx | eci-events triage --fail-on error
 
     \b
-    Exit codes: 0 ok; 1 a finding at or above --fail-on; 2 usage error or unreadable input.
+    Exit codes: 0 ok; 1 a finding at or above --fail-on; 2 usage error or unreadable
+    input; 4 the input says container groups could not be read (list failures carried
+    in its -o json or -o ndjson output): the diagnosis is printed, but incomplete.
     """
-    from datetime import datetime
+    from eci_events import library
+    from eci_events.render.terminal import is_terminal
 
-    from eci_events.catalog import Severity, load_catalog
-    from eci_events.inputs import STDIN
-    from eci_events.terminal import is_terminal
-    from eci_events.triage import Options, Triage, utc_now
-
-    stdin = _binary(sys.stdin)
-    paths = list(files) or [STDIN]
-    if paths.count(STDIN) > 1:
-        raise InputError("stdin ('-') can be read only once")
     if not files and is_terminal(sys.stdin):
-        from eci_events.inputs import PIPE_HINT
+        from eci_events.sources.reader import PIPE_HINT
 
         raise InputError(PIPE_HINT)
-    moment = now if isinstance(now, datetime) else utc_now()
     # The timeline is drawn only in the table on a terminal; other outputs skip its upkeep.
     timeline = output == "table" and is_terminal(sys.stdout)
-    options = Options(
-        now=moment,
-        lang=lang,
+    diagnosis = library.triage(
+        list(files) or ["-"],
+        sys.stdin.buffer if hasattr(sys.stdin, "buffer") else None,
+        input_format,
+        now=now,
         by=by,
         min_severity=Severity.parse(min_severity),
         since_seconds=since,
         timeline=timeline,
     )
-    analysis = Triage(load_catalog(), options)
-    summaries: list[SourceSummary] = []
-    import gc
+    from eci_events.commands.report import print_diagnosis
 
-    # Many small acyclic objects: the cycle collector would only rescan them, again and again.
-    gc.disable()
-    try:
-        _read_all(paths, stdin, input_format, analysis, summaries)
-        diagnosis = analysis.finish(summaries)
-        _print(diagnosis, output, color, timeline)
-    finally:
-        gc.enable()
+    print_diagnosis(diagnosis, output, lang, color, width, timeline)
+    if diagnosis.failed_groups:
+        from eci_events.render.words import word
+
+        click.echo(word(lang, "incomplete", n=diagnosis.failed_groups), err=True)
+        ctx.exit(ExitCode.API)
     threshold = Severity.parse(fail_on) if fail_on else None
     if diagnosis.fails(threshold):
         ctx.exit(ExitCode.FINDINGS)
-
-
-def _read_all(
-    paths: list[str],
-    stdin: IO[bytes],
-    input_format: str,
-    analysis: Triage,
-    summaries: list[SourceSummary],
-) -> None:
-    from eci_events.inputs import STDIN, Source, open_source, read_batches, source_name
-    from eci_events.triage import SourceSummary
-
-    for path in paths:
-        source = Source(source_name(path))
-        stream = open_source(path, stdin)
-        try:
-            for batch in read_batches(stream, source, input_format):
-                analysis.add_all(batch)
-        finally:
-            if path != STDIN:
-                stream.close()
-        tally = source.tally
-        summaries.append(
-            SourceSummary(
-                name=source.name,
-                format=source.format,
-                shapes=tuple(tally.shapes),
-                documents=tally.documents,
-                events=tally.events,
-                ignored=tally.ignored,
-                truncated_groups=tally.truncated_groups,
-                failed_groups=tally.failed_groups,
-            )
-        )
-
-
-def _print(diagnosis: object, output: str, color: str, timeline: bool) -> None:
-    from eci_events.render import triage as render
-    from eci_events.terminal import color_enabled
-    from eci_events.triage import Diagnosis
-
-    assert isinstance(diagnosis, Diagnosis)
-    stdout = sys.stdout
-    if output == "json":
-        out = _binary(sys.stdout)
-        out.write(_json_bytes(render.diagnosis_data(diagnosis)))
-        out.flush()
-        return
-    if output == "markdown":
-        click.echo(_safe(render.markdown(diagnosis)), nl=False)
-        return
-    from eci_events.terminal import make_console
-
-    colored = color_enabled(color, stdout)
-    console = make_console(colored)
-    lines = render.table_lines(diagnosis, console.width, timeline=timeline)
-    if not colored:
-        click.echo(_safe(render.plain(lines)), nl=False)
-        return
-    console.print(render.rich_text(lines), end="", soft_wrap=True, crop=False)
-
-
-def _json_bytes(data: object) -> bytes:
-    """Indented UTF-8 JSON and a newline; lone surrogates (from YAML escapes) as \\uXXXX."""
-    import msgspec
-
-    try:
-        compact = msgspec.json.encode(data)
-    except (UnicodeEncodeError, msgspec.EncodeError):
-        import json
-
-        return json.dumps(data, ensure_ascii=True, indent=2).encode("ascii") + b"\n"
-    del data
-    return msgspec.json.format(compact, indent=2) + b"\n"
-
-
-def _binary(stream: Any) -> IO[bytes]:
-    """The byte stream under a text stream (stdin/stdout as the CLI or CliRunner set them)."""
-    buffer: IO[bytes] = getattr(stream, "buffer", stream)
-    return buffer
-
-
-def _safe(text: str) -> str:
-    """Text that any UTF-8 stream can take (lone surrogates become U+FFFD)."""
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return text.encode("utf-8", "replace").decode("utf-8")
-    return text

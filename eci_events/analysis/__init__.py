@@ -1,0 +1,1 @@
+"""Analysis: annotated events into facts (collapsed rows, a frozen Diagnosis). No printing."""

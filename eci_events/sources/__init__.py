@@ -1,0 +1,1 @@
+"""Sources: everything that produces Events (input files and streams, the ECI API)."""
