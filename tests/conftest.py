@@ -6,6 +6,8 @@ import os
 from collections.abc import Iterator
 from pathlib import Path
 
+import click
+import click.utils
 import pytest
 from click.testing import CliRunner, Result
 
@@ -34,6 +36,9 @@ def clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[None]
     monkeypatch.setenv("HOME", str(home))
     monkeypatch.setenv("ALIBABA_CLOUD_ECS_METADATA_DISABLED", "true")
     monkeypatch.setenv("COLUMNS", str(WIDTH))
+    # click strips ANSI sequences from any stream that is not a terminal, so under CliRunner
+    # an escaping bug would be hidden: every test sees exactly what the program wrote.
+    monkeypatch.setattr(click.utils, "should_strip_ansi", lambda stream=None, color=None: False)
     yield
 
 

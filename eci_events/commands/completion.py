@@ -11,21 +11,21 @@ SHELLS = ("bash", "zsh", "fish")
 COMPLETE_VAR = "_ECI_EVENTS_COMPLETE"
 
 
-def completion_script(shell: str) -> str:
-    """The script click generates for ``shell``, as ``completions/`` ships it."""
+def completion_script(shell: str, root: click.Command) -> str:
+    """The script click generates for ``shell`` from the root command, as ``completions/``
+    ships it."""
     from click.shell_completion import get_completion_class
-
-    from eci_events.cli import cli
 
     completer_class = get_completion_class(shell)
     assert completer_class is not None
-    completer = completer_class(cli, {}, "eci-events", COMPLETE_VAR)
+    completer = completer_class(root, {}, "eci-events", COMPLETE_VAR)
     return completer.source()
 
 
 @click.command()
 @click.argument("shell", type=click.Choice(SHELLS))
-def completion(shell: str) -> None:
+@click.pass_context
+def completion(ctx: click.Context, shell: str) -> None:
     """Print the completion script for SHELL (bash, zsh or fish).
 
     \b
@@ -34,4 +34,4 @@ def completion(shell: str) -> None:
       eci-events completion zsh > "${fpath[1]}/_eci-events"
       eci-events completion fish > ~/.config/fish/completions/eci-events.fish
     """
-    click.echo(completion_script(shell), nl=False)
+    click.echo(completion_script(shell, ctx.find_root().command), nl=False)
