@@ -32,6 +32,10 @@ SECTION_FILE = "_section.json"
 RULES_FOLDER = "rules"
 # Pod conditions spell a reason "ContainerGroup.NoStock" under fail-fast.
 CONDITION_PREFIX = "containergroup."
+# The live context ``diagnose`` can gather for an entry (its ``context`` list): stock per
+# zone for the group's specification, its containers' states, the account's usage, its
+# spot settings, its status.
+CONTEXTS = ("stock", "containers", "usage", "spot", "status")
 # Parameters that are ids or numbers never hold spaces, which keeps neighbouring variants apart.
 _TOKEN_PARAMS = frozenset({"minutes", "pid", "score"})
 
@@ -73,6 +77,7 @@ class Variant(NamedTuple):
     legacy: bool = False
     json_keys: Mapping[str, str] | None = None  # a JSON-object message: key -> param name
     generic: bool = False  # restates what another event says more precisely ("Error: %s")
+    context: tuple[str, ...] | None = None  # replaces the entry's context for this variant
 
     @property
     def is_catch_all(self) -> bool:
@@ -115,6 +120,7 @@ class Entry(NamedTuple):
     links: tuple[Link, ...]
     sources: tuple[str, ...]
     matching_order: tuple[Variant, ...] = ()  # the matchable variants, most specific first
+    context: tuple[str, ...] = ()  # the live context diagnose gathers for it (CONTEXTS)
 
     def remedies_for(self, variant: Variant | None) -> tuple[Remedy, ...]:
         if variant is not None and variant.remedies:
@@ -153,6 +159,13 @@ class Match(NamedTuple):
     @property
     def remedies(self) -> tuple[Remedy, ...]:
         return self.entry.remedies_for(self.variant) if self.entry is not None else ()
+
+    @property
+    def context(self) -> tuple[str, ...]:
+        """What ``diagnose`` looks up for this event: the variant's, else the entry's."""
+        if self.variant is not None and self.variant.context is not None:
+            return self.variant.context
+        return self.entry.context if self.entry is not None else ()
 
 
 class Rule(NamedTuple):
@@ -351,6 +364,7 @@ def _variant(raw: Mapping[str, Any], shared: Mapping[str, Remedy]) -> Variant:
         legacy=bool(raw.get("legacy", False)),
         json_keys=MappingProxyType(dict(raw["json"])) if raw.get("json") else None,
         generic=bool(raw.get("generic", False)),
+        context=tuple(raw["context"]) if "context" in raw else None,
     )
 
 
@@ -370,6 +384,7 @@ def _entry(section: str, raw: Mapping[str, Any], shared: Mapping[str, Remedy]) -
         links=tuple(_link(link) for link in raw.get("links", ())),
         sources=tuple(raw.get("sources", ())),
         matching_order=_by_specificity(variants),
+        context=tuple(raw.get("context", ())),
     )
 
 
