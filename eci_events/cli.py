@@ -20,6 +20,7 @@ _COMMANDS = {
     "explain": "eci_events.commands.explain:explain",
     "list": "eci_events.commands.list_events:list_events",
     "triage": "eci_events.commands.triage:triage",
+    "diagnose": "eci_events.commands.diagnose:diagnose",
     "completion": "eci_events.commands.completion:completion",
 }
 

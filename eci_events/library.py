@@ -21,14 +21,16 @@ from typing import IO, TYPE_CHECKING
 # Only light modules at import time: `eci-events explain` starts fast; the rest is
 # imported by the calls that need it.
 from eci_events.catalog import Catalog, Match, Rule, load_catalog
-from eci_events.errors import InputError
+from eci_events.errors import ApiError, InputError
 from eci_events.model import Event, Severity
 
 if TYPE_CHECKING:
     from eci_events.analysis.diagnosis import Diagnosis
     from eci_events.annotate import Annotated, Annotator
     from eci_events.sources.client import Client
+    from eci_events.sources.context_api import GroupSpec
     from eci_events.sources.events_api import Query, Result
+    from eci_events.sources.pods import Selection
     from eci_events.sources.shapes import SourceSummary
 
 __all__ = [
@@ -223,3 +225,98 @@ def list_events(client: Client, query: Query) -> Result:
 
 def catalog() -> Catalog:
     return load_catalog()
+
+
+def resolve_groups(
+    client: Client, ids: Sequence[str], name: str | None = None
+) -> tuple[list[str], list[GroupSpec]]:
+    """``ids`` and the groups named ``name`` (DescribeContainerGroups' ContainerGroupName),
+    once each, in order; with the specifications that the name lookup brought back."""
+    from eci_events.sources.context_api import describe_groups
+
+    specs: list[GroupSpec] = []
+    if name:
+        specs, failures = describe_groups(client, name=name)
+        if failures:
+            raise ApiError(failures[0][1])
+        if not specs:
+            raise InputError(
+                f"no container group is named {name!r} in {client.settings.region}; "
+                "check the name and --region"
+            )
+    return list(dict.fromkeys([*ids, *(s.group_id for s in specs)])), specs
+
+
+def vpc_api_endpoint(
+    client: Client, given: str | None, eci_endpoint: str | None
+) -> tuple[str, str]:
+    """(host, protocol) of the VPC API: ``given``, else the ECI endpoint that was given (a
+    test or proxy endpoint serving both), else the region's public VPC endpoint."""
+    from eci_events.sources import client as api
+
+    if given:
+        host, protocol = api.resolve_endpoint(given, "", "--vpc-api-endpoint")
+    elif eci_endpoint:
+        host, protocol = client.settings.host, client.settings.protocol
+    else:
+        host, protocol = f"vpc.{client.settings.region}.aliyuncs.com", "https"
+    api.bypass_proxy(host, protocol)
+    return host, protocol
+
+
+def diagnose_groups(
+    client: Client,
+    query: Query,
+    *,
+    specs: Sequence[GroupSpec] = (),
+    selection: Selection | None = None,
+    context: bool = True,
+    logs: bool = False,
+    vpc_endpoint: tuple[str, str] | None = None,
+    now: datetime | None = None,
+    by: str = "reason",
+    min_severity: Severity = Severity.INFO,
+    timeline: bool = False,
+) -> tuple[Diagnosis, Result]:
+    """Events of the query's groups, diagnosed, with each group's live context.
+
+    ``specs`` are groups already described (by ``resolve_groups``), ``selection`` the pods
+    they came from. Context calls are made once per distinct question, in parallel; one
+    that fails (a missing RAM permission, say) leaves a note naming the action and the
+    rest stands. Raises like ``list_events`` only when no events could be read at all.
+    """
+    from dataclasses import replace
+
+    from eci_events.sources.events_api import fetch_all
+    from eci_events.sources.shapes import SourceSummary
+
+    result = fetch_all(client, query)
+    summary = SourceSummary(
+        f"{client.settings.region} (DescribeContainerGroupEvents)",
+        format="api",
+        shapes={"api": 1},
+        documents=result.requests,
+        events=len(result.events),
+        failed_groups=sum(len(f.group_ids) for f in result.failed),
+    )
+    diagnosis = diagnose(
+        result.events,
+        now=now,
+        by=by,
+        min_severity=min_severity,
+        timeline=timeline,
+        sources=[summary],
+    )
+    if not context:
+        return diagnosis, result
+    from eci_events.live import gather
+
+    # Ids the events API did not know are noted already; their context is not asked for.
+    absent = set(result.missing)
+    ids = [i for i in query.ids if i not in absent] or list(
+        dict.fromkeys(g.group_id for g in result.groups if g.group_id)
+    )
+    live = gather(
+        client, ids, result.events, specs, selection, logs=logs, vpc_endpoint=vpc_endpoint
+    )
+    return replace(diagnosis, context=live), result

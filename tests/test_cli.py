@@ -13,7 +13,7 @@ from eci_events.cli import cli
 from eci_events.errors import ExitCode
 from tests.conftest import REPO, run
 
-COMMANDS = ["explain", "list", "triage", "completion"]
+COMMANDS = ["explain", "list", "triage", "diagnose", "completion"]
 
 
 def test_version() -> None:

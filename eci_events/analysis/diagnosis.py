@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
+from eci_events.analysis.context import Context
 from eci_events.analysis.messages import Part
 from eci_events.model import GROUP_KINDS, Severity
 from eci_events.sources.shapes import SourceSummary
@@ -138,6 +139,7 @@ class Diagnosis:
     conclusions: tuple[Conclusion, ...]
     noise: Noise
     worst: Severity | None  # over every finding and the noise, whatever min_severity hides
+    context: Context | None = None  # diagnose: what the API says of each group now
 
     def fails(self, threshold: Severity | None) -> bool:
         return threshold is not None and self.worst is not None and self.worst >= threshold

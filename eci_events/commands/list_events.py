@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from eci_events.annotate import Annotated, Annotator
     from eci_events.sources.client import Client
     from eci_events.sources.events_api import Query
+    from eci_events.sources.pods import Selection
 
 F = TypeVar("F", bound=Callable[..., Any])
 OUTPUTS = ("table", "wide", "json", "ndjson", "yaml")
@@ -83,6 +84,44 @@ def selection_options(func: F) -> F:
     ):
         func = option(func)
     return func
+
+
+def name_option(func: F) -> F:
+    return click.option(
+        "--name",
+        metavar="NAME",
+        help="Also the groups of this name (DescribeContainerGroups' ContainerGroupName).",
+    )(func)
+
+
+def read_stdin_ids(group_ids: Sequence[str], lang: str) -> tuple[list[str], Selection | None]:
+    """The ids given, with GROUP_ID '-' replaced by those read from stdin: plain ids, or
+    the ECI instances of 'kubectl get pods -o json|yaml'. Pods not on ECI are noted."""
+    from eci_events.errors import InputError
+    from eci_events.render.notes import ids_text
+    from eci_events.render.terminal import is_terminal
+    from eci_events.render.words import word
+
+    ids = [i.strip() for i in group_ids]
+    if any(not i for i in ids):
+        raise click.BadParameter("a group id is empty", param_hint="GROUP_ID")
+    if "-" not in ids:
+        return ids, None
+    if is_terminal(sys.stdin):
+        raise InputError(
+            "GROUP_ID '-' reads stdin, which is a terminal; pipe ids or pods in, e.g. "
+            "'kubectl get pods -o json | eci-events diagnose -'"
+        )
+    from eci_events.sources.pods import read_selection
+
+    selection = read_selection(sys.stdin.buffer)
+    if selection.not_on_eci:
+        pods = ids_text(selection.not_on_eci, lang)
+        if not selection.ids and ids == ["-"]:
+            raise InputError(word(lang, "no_eci_pods", pods=pods))
+        note(word(lang, "not_on_eci", pods=pods))
+    given = [i for i in ids if i != "-"]
+    return list(dict.fromkeys([*given, *selection.ids])), selection
 
 
 def connection_options(func: F) -> F:
@@ -155,6 +194,7 @@ def connection_options(func: F) -> F:
 
 @click.command(name="list")
 @selection_options
+@name_option
 @since_option("Only events seen in the last 30s, 10m, 2h, 1d or 1h30m (SinceSecond).")
 @click.option(
     "--source",
@@ -196,6 +236,7 @@ def list_events(
     zone: str | None,
     vswitch: str | None,
     resource_group: str | None,
+    name: str | None,
     since: int | None,
     source: str | None,
     type_: str | None,
@@ -221,8 +262,9 @@ def list_events(
 ) -> None:
     """List the events of ECI container groups, explained from the catalog.
 
-    Give container group ids (any number; sent 20 per call), or none and select
-    groups with --tag/--zone/--vswitch/--resource-group. Credentials come from the
+    Give container group ids (any number; sent 20 per call; '-' reads ids or
+    'kubectl get pods -o json|yaml' from stdin), a name with --name, or none and
+    select groups with --tag/--zone/--vswitch/--resource-group. Credentials come from the
     standard Alibaba Cloud chain: environment variables, OIDC (RRSA), the aliyun CLI
     profile in ~/.aliyun/config.json (--profile), ~/.alibabacloud/credentials.ini,
     the ECS RAM role, ALIBABA_CLOUD_CREDENTIALS_URI; never from the command line.
@@ -245,9 +287,7 @@ def list_events(
     from eci_events.model import Severity
     from eci_events.sources.events_api import Query
 
-    ids = tuple(i.strip() for i in group_ids)
-    if any(not i for i in ids):
-        raise click.BadParameter("a group id is empty", param_hint="GROUP_ID")
+    given, _ = read_stdin_ids(group_ids, lang)
     if demo and (endpoint or profile or vpc or region):
         raise click.UsageError(
             "--demo serves its own samples; drop --endpoint, --profile, --vpc and --region"
@@ -256,7 +296,6 @@ def list_events(
         raise click.UsageError(
             f"-o {output} is one document; with --watch use -o ndjson, table or wide"
         )
-    query = Query(ids, tags, zone, vswitch, resource_group, since, source)
     filters = Filters(type_, reason, Severity.parse(min_severity) if min_severity else None)
     annotator = library.annotator()
     now = datetime.now(timezone.utc)  # ages are counted from the start of the command
@@ -266,13 +305,15 @@ def list_events(
         profile=profile,
         endpoint=endpoint,
         vpc=vpc,
-        debug=_debug_log if debug else None,
+        debug=debug_log if debug else None,
         connect_timeout=connect_timeout,
         read_timeout=read_timeout,
         max_attempts=max_attempts,
         concurrency=concurrency,
         now=now,
     ) as client:
+        ids, _ = library.resolve_groups(client, given, name)
+        query = Query(tuple(ids), tags, zone, vswitch, resource_group, since, source)
         if watch:
             _watch(
                 client,
@@ -383,7 +424,7 @@ def note(text: str) -> None:
     click.echo(escape(text), err=True)
 
 
-def _debug_log(text: str) -> None:
+def debug_log(text: str) -> None:
     from eci_events.render.safe import escape
 
     click.echo(f"debug: {escape(text)}", err=True)

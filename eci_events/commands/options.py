@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any, TypeVar
 
 import click
@@ -80,4 +81,22 @@ def output_option(
 ) -> Callable[[F], F]:
     return click.option(
         "-o", "--output", type=click.Choice(formats), default=default, show_default=True, help=help
+    )
+
+
+def _moment(ctx: click.Context, param: click.Parameter, value: str | None) -> datetime | None:
+    if value is None:
+        return None
+    from eci_events.timefmt import parse_time
+
+    moment = parse_time(value)
+    if moment is None:
+        raise click.BadParameter(f"{value!r} is not an RFC 3339 time like 2025-06-01T08:00:00Z")
+    return moment
+
+
+def now_option(func: F) -> F:
+    """Hidden ``--now``: pretend it is this time, so that tests can pin ages and windows."""
+    return click.option("--now", callback=_moment, hidden=True, help="Pretend it is this time.")(
+        func
     )

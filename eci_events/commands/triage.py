@@ -10,6 +10,7 @@ import click
 from eci_events.commands.options import (
     color_option,
     lang_option,
+    now_option,
     output_option,
     severity_choice,
     since_option,
@@ -20,17 +21,6 @@ from eci_events.model import Severity
 
 OUTPUTS = ("table", "json", "markdown")
 INPUT_FORMATS = ("auto", "json", "ndjson", "yaml")
-
-
-def now_option(ctx: click.Context, param: click.Parameter, value: str | None) -> datetime | None:
-    if value is None:
-        return None
-    from eci_events.timefmt import parse_time
-
-    moment = parse_time(value)
-    if moment is None:
-        raise click.BadParameter(f"{value!r} is not an RFC 3339 time like 2025-06-01T08:00:00Z")
-    return moment
 
 
 @click.command()
@@ -63,9 +53,7 @@ def now_option(ctx: click.Context, param: click.Parameter, value: str | None) ->
 )
 @since_option("Only events last seen within this long before now: 30s, 10m, 2h, 1d, 1h30m.")
 @output_option(OUTPUTS, "table")
-@click.option(
-    "--now", "now", callback=now_option, hidden=True, help="Pretend it is this time (tests)."
-)
+@now_option
 @width_option
 @lang_option
 @color_option

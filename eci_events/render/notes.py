@@ -56,6 +56,20 @@ def failure(failed: Failure, lang: str) -> str:
     )
 
 
+def problems(result: Result, region: str, lang: str) -> list[str]:
+    """Failures, odd answers and missing ids."""
+    lines = [failure(f, lang) for f in result.failed]
+    if result.without_id:
+        lines.append(word(lang, "no_id", n=result.without_id))
+    for group, events in result.overfull:
+        lines.append(
+            word(lang, "overfull", group=group or "-", events=f"{events:,}", limit=EVENTS_PER_GROUP)
+        )
+    if result.missing:
+        lines.append(word(lang, "not_found", region=region, ids=ids_text(result.missing, lang)))
+    return lines
+
+
 def notes(
     result: Result,
     query: Query,
@@ -66,15 +80,7 @@ def notes(
     lang: str,
 ) -> list[str]:
     """Failures, odd answers, missing ids, then the empty-result line or (tables) the footer."""
-    lines = [failure(f, lang) for f in result.failed]
-    if result.without_id:
-        lines.append(word(lang, "no_id", n=result.without_id))
-    for group, events in result.overfull:
-        lines.append(
-            word(lang, "overfull", group=group or "-", events=f"{events:,}", limit=EVENTS_PER_GROUP)
-        )
-    if result.missing:
-        lines.append(word(lang, "not_found", region=region, ids=ids_text(result.missing, lang)))
+    lines = problems(result, region, lang)
     span = window(query.since, lang)
     if not rows and not result.failed:
         if result.events and filtering:

@@ -13,6 +13,7 @@ from eci_events.catalog import Catalog
 from eci_events.limits import EVENTS_PER_GROUP
 from eci_events.records import SCHEMA_VERSION
 from eci_events.render import diagnosis_words as say
+from eci_events.render.context import context_data
 from eci_events.render.remedies import raw, value
 from eci_events.timefmt import rfc3339
 
@@ -141,4 +142,5 @@ def diagnosis_data(d: Diagnosis, catalog: Catalog, lang: str, kind: str = KIND) 
             }
             for g in d.groups
         ],
+        **({} if d.context is None else {"context": context_data(d.context)}),
     }

@@ -10,6 +10,7 @@ from __future__ import annotations
 from eci_events.analysis.diagnosis import Diagnosis
 from eci_events.catalog import Catalog
 from eci_events.render import diagnosis_words as say
+from eci_events.render.context import context_markdown
 from eci_events.render.safe import code_span, markdown
 from eci_events.render.triage_text import notes, window_text
 from eci_events.render.words import word
@@ -88,4 +89,6 @@ def report(d: Diagnosis, catalog: Catalog, lang: str, heading: str = "eci-events
         reasons = ", ".join(f"{r} x{n:,}" for r, n in noise.reasons)
         events = say.events_phrase(lang, noise.events, noise.count)
         out += ["", markdown(word(lang, "noise", events=events, reasons=reasons))]
+    if d.context is not None:
+        out += context_markdown(d.context, lang)
     return "\n".join(out) + "\n"

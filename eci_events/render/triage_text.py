@@ -15,6 +15,7 @@ from eci_events.catalog import Catalog
 from eci_events.limits import EVENTS_PER_GROUP
 from eci_events.model import Severity
 from eci_events.render import diagnosis_words as say
+from eci_events.render.context import context_lines
 from eci_events.render.layout import Column, Line, cut, display_width, table, wrapped
 from eci_events.render.safe import escape
 from eci_events.render.terminal import SEVERITY_STYLES
@@ -293,4 +294,6 @@ def report_lines(
     noise = noise_lines(d, lang, width)
     if noise:
         lines += [[], *noise]
+    if d.context is not None:
+        lines += [[], *context_lines(d.context, lang, width)]
     return lines

@@ -1,0 +1,189 @@
+"""``eci-events diagnose``: events of live container groups, diagnosed, with the concrete fix
+from what the API says of each group now (zones with stock, containers' ends, quota)."""
+
+from __future__ import annotations
+
+import sys
+from datetime import datetime, timezone
+
+import click
+
+from eci_events.commands.list_events import (
+    connection_options,
+    debug_log,
+    name_option,
+    note,
+    read_stdin_ids,
+    selection_options,
+)
+from eci_events.commands.options import (
+    color_option,
+    lang_option,
+    now_option,
+    output_option,
+    severity_choice,
+    since_option,
+    width_option,
+)
+from eci_events.errors import ExitCode
+from eci_events.model import Severity
+
+OUTPUTS = ("table", "json", "markdown")
+KIND = "EciEventsDiagnosis"
+
+
+@click.command()
+@selection_options
+@name_option
+@since_option("Only events seen in the last 30s, 10m, 2h, 1d or 1h30m (SinceSecond).")
+@click.option(
+    "--by",
+    type=click.Choice(["reason", "group"]),
+    default="reason",
+    show_default=True,
+    help="One finding per reason across groups, or per reason within each container group.",
+)
+@click.option(
+    "--min-severity",
+    type=severity_choice(),
+    default=Severity.INFO.label,
+    show_default=True,
+    help="Show findings and conclusions at or above this severity.",
+)
+@click.option(
+    "--fail-on",
+    type=severity_choice(Severity.labels()[1:]),
+    help="Exit 1 when any finding is at or above this severity (for CI).",
+)
+@click.option(
+    "--no-context", is_flag=True, help="Events only: skip the calls that read the live context."
+)
+@click.option(
+    "--logs",
+    is_flag=True,
+    help="Also read the last lines of each restarted container's previous run "
+    "(DescribeContainerLog, 500 calls/min).",
+)
+@click.option(
+    "--vpc-api-endpoint",
+    metavar="URL",
+    help="VPC API endpoint for the VPC's vSwitches; default vpc.<region>.aliyuncs.com, "
+    "or --endpoint when that is given.",
+)
+@connection_options
+@output_option(OUTPUTS, "table")
+@now_option
+@width_option
+@color_option
+@lang_option
+@click.pass_context
+def diagnose(
+    ctx: click.Context,
+    group_ids: tuple[str, ...],
+    tags: tuple[tuple[str, str], ...],
+    zone: str | None,
+    vswitch: str | None,
+    resource_group: str | None,
+    name: str | None,
+    since: int | None,
+    by: str,
+    min_severity: str,
+    fail_on: str | None,
+    no_context: bool,
+    logs: bool,
+    vpc_api_endpoint: str | None,
+    region: str | None,
+    profile: str | None,
+    endpoint: str | None,
+    vpc: bool,
+    max_attempts: int,
+    connect_timeout: float,
+    read_timeout: float,
+    concurrency: int,
+    demo: bool,
+    debug: bool,
+    output: str,
+    now: datetime | None,
+    width: int | None,
+    color: str,
+    lang: str,
+) -> None:
+    """Diagnose live container groups: their events ranked, and the concrete fix.
+
+    Selects groups like list (ids, --name, or --tag/--zone/--vswitch/--resource-group;
+    '-' reads ids or 'kubectl get pods -o json|yaml' from stdin), reads their events,
+    then what the API says of each group now, each question asked once: zones with stock
+    for its specification and the VPC's vSwitches there (NoStock and kin), how each
+    container ended (OOMKilled, BackOff), the account's vCPU and cache usage (quota
+    events), spot settings and status. A part that cannot be read (a missing RAM
+    permission, say) is named on stderr with its RAM action; the rest is printed.
+
+    \b
+    Exit codes: 0 ok (also when a part of the context could not be read); 1 a finding
+    at or above --fail-on; 2 usage or unreadable stdin; 3 credentials or configuration;
+    4 the events of some or all groups could not be read; 130 interrupted.
+
+    \b
+    Examples:
+      eci-events diagnose --demo
+      eci-events diagnose eci-bp1xxxx eci-bp1yyyy --region cn-hangzhou
+      eci-events diagnose --name web-0 --logs
+      kubectl get pods -o json | eci-events diagnose - --region cn-hangzhou
+      eci-events diagnose --tag app=web -o markdown > ticket.md
+    """
+    from eci_events import library
+    from eci_events.render.terminal import is_terminal
+    from eci_events.sources.events_api import Query
+
+    ids, selection = read_stdin_ids(group_ids, lang)
+    if demo and (endpoint or profile or vpc or region or vpc_api_endpoint):
+        raise click.UsageError(
+            "--demo serves its own samples; drop --endpoint, --profile, --vpc, --region "
+            "and --vpc-api-endpoint"
+        )
+    moment = now or datetime.now(timezone.utc)
+    timeline = output == "table" and is_terminal(sys.stdout)
+    with library.open_client(
+        demo=demo,
+        region=region,
+        profile=profile,
+        endpoint=endpoint,
+        vpc=vpc,
+        debug=debug_log if debug else None,
+        connect_timeout=connect_timeout,
+        read_timeout=read_timeout,
+        max_attempts=max_attempts,
+        concurrency=concurrency,
+        now=moment,
+    ) as client:
+        ids, specs = library.resolve_groups(client, ids, name)
+        query = Query(tuple(ids), tags, zone, vswitch, resource_group, since)
+        diagnosis, result = library.diagnose_groups(
+            client,
+            query,
+            specs=specs,
+            selection=selection,
+            context=not no_context,
+            logs=logs,
+            vpc_endpoint=library.vpc_api_endpoint(client, vpc_api_endpoint, endpoint),
+            now=moment,
+            by=by,
+            min_severity=Severity.parse(min_severity),
+            timeline=timeline,
+        )
+        region_id = client.settings.region
+    from eci_events.commands.report import print_diagnosis
+    from eci_events.render import notes
+    from eci_events.render.context import notes as context_notes
+
+    print_diagnosis(diagnosis, output, lang, color, width, timeline, KIND)
+    for line in notes.problems(result, region_id, lang):
+        note(line)
+    if diagnosis.context is not None:
+        for line in context_notes(diagnosis.context, lang):
+            note(line)
+    if result.failed:
+        ctx.exit(ExitCode.API)
+    threshold = Severity.parse(fail_on) if fail_on else None
+    if diagnosis.fails(threshold):
+        ctx.exit(ExitCode.FINDINGS)

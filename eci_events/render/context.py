@@ -1,0 +1,316 @@
+"""``diagnose``'s live context in words: per group, the concrete fix (zones with stock and
+vSwitches to paste, the container that died and how, the account's usage, spot, status).
+
+Every value came from the API, so every value is escaped for its format; the lines to
+paste are built from ids only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from eci_events.analysis.context import CapacityFix, ContainerFact, Context, GroupContext
+from eci_events.render.layout import Line, wrapped
+from eci_events.render.notes import ids_text
+from eci_events.render.safe import code_span, escape, markdown
+from eci_events.render.words import word
+from eci_events.timefmt import rfc3339
+
+Quote = Callable[[str], str]
+USAGE = (
+    ("usage_cpu", "UsedCpu", "MaxCpu"),
+    ("usage_caches", "UsedImageCacheCount", "MaxImageCacheCount"),
+    ("usage_auto", "UsedAutoImageCacheCount", "MaxAutoImageCacheCount"),
+    ("usage_data", "UsedDataCacheCount", "MaxDataCacheCount"),
+)
+LOG_LINES = 10
+
+
+def vswitch_param(fix: CapacityFix) -> str:
+    """The value to give CreateContainerGroup's VSwitchId and the pod annotation."""
+    return ",".join(fix.ready)
+
+
+def paste_lines(fix: CapacityFix) -> list[str]:
+    """What to paste: the API parameter and the pod annotation, or nothing."""
+    if not fix.ready:
+        return []
+    value = vswitch_param(fix)
+    return [f"VSwitchId={value}", f'k8s.aliyun.com/eci-vswitch: "{value}"']
+
+
+def specs_annotation(fix: CapacityFix) -> str:
+    return f'k8s.aliyun.com/eci-use-specs: "{",".join((fix.resource, *fix.specs))}"'
+
+
+def _number(value: float | None) -> str:
+    return "-" if value is None else f"{value:g}"
+
+
+def _join(items: tuple[str, ...] | list[str], quote: Quote) -> str:
+    return ", ".join(quote(i) for i in items) or "-"
+
+
+def capacity_sentences(fix: CapacityFix, region: str, lang: str, quote: Quote) -> list[str]:
+    """The stock fix as sentences; the paste lines are the caller's to show as code."""
+    resource = quote(fix.resource)
+    out = []
+    if fix.stocked:
+        text = word(lang, "stock_now", resource=resource, zones=_join(fix.stocked, quote))
+        text += "; " + word(
+            lang, "may_use", zones=_join(fix.allowed, quote), vswitches=_join(fix.own, quote)
+        )
+        out.append(text + ".")
+    else:
+        out.append(word(lang, "stock_none", resource=resource, region=quote(region)) + ".")
+    if fix.to_create:
+        out.append(
+            word(lang, "create_vswitch", zones=_join(fix.to_create, quote), vpc=quote(fix.vpc))
+            + "."
+        )
+    if fix.stocked and not fix.vswitches_known:
+        out.append(word(lang, "vswitches_unknown", vpc=quote(fix.vpc)) + ".")
+    if fix.specs:
+        out.append(
+            word(
+                lang, "other_specs", zones=_join(fix.allowed, quote), specs=_join(fix.specs, quote)
+            )
+            + "."
+        )
+    if fix.recommended:
+        out.append(word(lang, "recommended", zones=_join(fix.recommended, quote)) + ".")
+    return out
+
+
+def container_sentence(c: ContainerFact, lang: str, quote: Quote) -> str:
+    memory = f"{c.memory:g} GiB" if c.memory is not None else "-"
+    return (
+        word(
+            lang,
+            "container_line",
+            name=quote(c.name),
+            memory=memory,
+            restarts=c.restart_count,
+            state=quote(c.state or "-"),
+            reason=quote(c.reason),
+            code=word(lang, "container_code", code=c.exit_code) if c.exit_code is not None else "",
+            signal=word(lang, "container_signal", signal=c.signal) if c.signal else "",
+            at=word(lang, "container_at", time=rfc3339(c.finished)) if c.finished else "",
+        ).rstrip()
+        + "."
+    )
+
+
+def group_heading(g: GroupContext, lang: str, quote: Quote) -> str:
+    spec = g.spec
+    facts = [quote(spec.group_id), quote(spec.name), quote(spec.status)]
+    size = spec.instance_type or ""
+    if spec.cpu or spec.memory:
+        shape = word(lang, "spec_line", cpu=_number(spec.cpu), memory=_number(spec.memory))
+        size = f"{quote(size)} ({shape})" if size else shape
+    facts += [size, quote(spec.zone)]
+    return " · ".join(f for f in facts if f)
+
+
+def group_sentences(g: GroupContext, region: str, lang: str, quote: Quote) -> list[str]:
+    """Everything but the capacity paste lines and the logs, as sentences."""
+    spec = g.spec
+    out: list[str] = []
+    if g.capacity is not None:
+        out += capacity_sentences(g.capacity, region, lang, quote)
+    for c in g.containers:
+        out.append(container_sentence(c, lang, quote))
+        if c.oom:
+            out.append(word(lang, "oom_plain"))
+        elif c.killed:
+            out.append(word(lang, "killed_plain"))
+    if "spot" in g.needs and spec.spot_strategy:
+        limit = (
+            word(lang, "spot_limit", limit=_number(spec.spot_price_limit))
+            if spec.spot_price_limit
+            else ""
+        )
+        out.append(word(lang, "spot_line", strategy=quote(spec.spot_strategy), limit=limit) + ".")
+    if g.spot_reclaimed:
+        out.append(word(lang, "spot_reclaimed"))
+    if "status" in g.needs or spec.failed_time is not None:
+        moment = spec.failed_time or spec.expired_time
+        since = word(lang, "status_since", time=rfc3339(moment)) if moment else ""
+        out.append(word(lang, "status_line", status=quote(spec.status or "-"), since=since) + ".")
+    if g.pod is not None:
+        pod = g.pod
+        condition = ""
+        if pod.condition_reason:
+            condition = f", ContainerInstanceCreated: {quote(pod.condition_reason)}"
+            if pod.condition_message:
+                condition += f" ({quote(pod.condition_message)})"
+        out.append(
+            word(
+                lang,
+                "pod_line",
+                pod=quote(f"{pod.namespace}/{pod.name}"),
+                phase=quote(pod.phase or "-"),
+                reason=f", {quote(pod.reason)}" if pod.reason else "",
+                condition=condition,
+            )
+            + "."
+        )
+    return out
+
+
+def account_sentence(ctx: Context, lang: str, quote: Quote) -> str | None:
+    usage = ctx.usage
+    if not usage:
+        return None
+    parts = [
+        word(lang, key, used=usage[used], max=usage[most])
+        for key, used, most in USAGE
+        if used in usage and most in usage
+    ]
+    return (
+        word(lang, "usage_line", region=quote(ctx.region), parts=", ".join(parts)) + "."
+        if parts
+        else None
+    )
+
+
+def notes(ctx: Context, lang: str) -> list[str]:
+    """Lines for stderr (unescaped, as the caller escapes what it writes): the parts that
+    could not be read, with the RAM action each needs, and groups or pods left out."""
+    out = [
+        word(lang, "unavailable", part=word(lang, f"part_{u.part}"), action=u.action, error=u.error)
+        for u in ctx.unavailable
+    ]
+    if ctx.not_found:
+        out.append(word(lang, "not_found_ctx", ids=ids_text(ctx.not_found, lang)))
+    if ctx.maybe_denied:
+        out.append(word(lang, "maybe_denied"))
+    return out
+
+
+def context_lines(ctx: Context, lang: str, width: int) -> list[Line]:
+    lines: list[Line] = [[(word(lang, "context"), "bold")]]
+    for g in ctx.groups:
+        lines += wrapped(group_heading(g, lang, escape), width, 4, "bold", first=[("  ", None)])
+        for sentence in group_sentences(g, ctx.region, lang, escape):
+            lines += wrapped(sentence, width, 6, first=[("    ", None)])
+        if g.capacity is not None:
+            paste = paste_lines(g.capacity)
+            if paste:
+                lines += wrapped(word(lang, "paste") + ":", width, 6, first=[("    ", None)])
+                lines += [[("      ", None), (escape(p), "cyan")] for p in paste]
+            if g.capacity.specs:
+                lines.append([("      ", None), (escape(specs_annotation(g.capacity)), "cyan")])
+        for c in g.containers:
+            if c.log:
+                lines += wrapped(
+                    f"{word(lang, 'log_label')} ({escape(c.name)}):",
+                    width,
+                    6,
+                    first=[("    ", None)],
+                )
+                for text in c.log.splitlines()[-LOG_LINES:]:
+                    lines.append([("      │ ", "dim"), (escape(text), None)])
+    account = account_sentence(ctx, lang, escape)
+    if account:
+        lines += wrapped(account, width, 4, first=[("  ", None)])
+    return lines
+
+
+def context_markdown(ctx: Context, lang: str) -> list[str]:
+    out = ["", f"### {word(lang, 'context')}", ""]
+    for g in ctx.groups:
+        out.append(f"- **{group_heading(g, lang, markdown)}**")
+        out += [f"  - {s}" for s in group_sentences(g, ctx.region, lang, markdown)]
+        if g.capacity is not None:
+            paste = paste_lines(g.capacity)
+            if paste:
+                out.append(f"  - {word(lang, 'paste')}: " + ", ".join(code_span(p) for p in paste))
+            if g.capacity.specs:
+                out.append(f"  - {code_span(specs_annotation(g.capacity))}")
+        for c in g.containers:
+            if c.log:
+                tail = "\n".join(c.log.splitlines()[-LOG_LINES:])
+                out.append(f"  - {word(lang, 'log_label')} ({markdown(c.name)}): {code_span(tail)}")
+    account = account_sentence(ctx, lang, markdown)
+    if account:
+        out.append(f"- {account}")
+    return out
+
+
+def context_data(ctx: Context) -> dict[str, Any]:
+    """The context as JSON-ready data (raw values)."""
+    groups = []
+    for g in ctx.groups:
+        spec = g.spec
+        item: dict[str, Any] = {
+            "group_id": spec.group_id,
+            "group_name": spec.name,
+            "status": spec.status,
+            "instance_type": spec.instance_type,
+            "cpu": spec.cpu,
+            "memory": spec.memory,
+            "zone": spec.zone,
+            "vswitches": list(spec.vswitches),
+            "vpc": spec.vpc,
+            "spot_strategy": spec.spot_strategy,
+            "spot_price_limit": spec.spot_price_limit,
+            "failed_time": rfc3339(spec.failed_time),
+            "expired_time": rfc3339(spec.expired_time),
+            "needs": list(g.needs),
+            "spot_reclaimed": g.spot_reclaimed,
+            "capacity": None,
+            "containers": [
+                {
+                    "name": c.name,
+                    "image": c.image,
+                    "memory": c.memory,
+                    "restart_count": c.restart_count,
+                    "state": c.state,
+                    "reason": c.reason,
+                    "exit_code": c.exit_code,
+                    "signal": c.signal,
+                    "finished": rfc3339(c.finished),
+                    "oom_killed": c.oom,
+                    "killed_without_oom": c.killed,
+                    "log": c.log,
+                }
+                for c in g.containers
+            ],
+            "pod": None
+            if g.pod is None
+            else {
+                "namespace": g.pod.namespace,
+                "name": g.pod.name,
+                "phase": g.pod.phase,
+                "reason": g.pod.reason,
+                "condition_reason": g.pod.condition_reason,
+                "condition_message": g.pod.condition_message,
+            },
+        }
+        fix = g.capacity
+        if fix is not None:
+            item["capacity"] = {
+                "resource": fix.resource,
+                "allowed_zones": list(fix.allowed),
+                "stocked_zones": list(fix.stocked),
+                "ready_vswitches": list(fix.ready),
+                "create_vswitch_in": list(fix.to_create),
+                "vpc": fix.vpc,
+                "recommended_zones": list(fix.recommended),
+                "specs": list(fix.specs),
+                "paste": paste_lines(fix),
+                "use_specs": specs_annotation(fix) if fix.specs else None,
+            }
+        groups.append(item)
+    return {
+        "region": ctx.region,
+        "groups": groups,
+        "usage": dict(ctx.usage) if ctx.usage is not None else None,
+        "unavailable": [
+            {"part": u.part, "action": u.action, "error": u.error} for u in ctx.unavailable
+        ],
+        "not_found": list(ctx.not_found),
+        "maybe_denied": ctx.maybe_denied,
+    }
