@@ -40,7 +40,9 @@ def client(emulator: Emulator, secret: str = SECRET, key_id: str = KEY_ID, **con
     )
 
 
-def raw(emulator: Emulator, query: dict[str, Any], **config: Any) -> dict[str, Any]:
+def raw(
+    emulator: Emulator, query: dict[str, Any], version: str = "2018-08-08", **config: Any
+) -> dict[str, Any]:
     """The raw answer body, through the generic call (call_api) that eci_events makes."""
     from alibabacloud_openapi_util.client import Client as OpenApiUtilClient
     from alibabacloud_tea_openapi import models as open_api_models
@@ -48,7 +50,7 @@ def raw(emulator: Emulator, query: dict[str, Any], **config: Any) -> dict[str, A
 
     params = open_api_models.Params(
         action=query.pop("Action", "DescribeContainerGroupEvents"),
-        version="2018-08-08",
+        version=version,
         protocol="HTTPS",
         pathname="/",
         method="POST",
@@ -65,9 +67,11 @@ def raw(emulator: Emulator, query: dict[str, Any], **config: Any) -> dict[str, A
     return body
 
 
-def sdk_error(emulator: Emulator, query: dict[str, Any], **config: Any) -> Any:
+def sdk_error(
+    emulator: Emulator, query: dict[str, Any], version: str = "2018-08-08", **config: Any
+) -> Any:
     with pytest.raises(Exception) as caught:
-        raw(emulator, query, **config)
+        raw(emulator, query, version, **config)
     return caught.value
 
 
@@ -233,14 +237,17 @@ def test_limit_and_next_token_paging(emu: Emulator) -> None:
     assert len(raw(emu, {})["Data"]) == 3
 
 
-def test_unknown_action_is_not_found(emu: Emulator) -> None:
+def test_unknown_action_or_version_is_not_found(emu: Emulator) -> None:
     from alibabacloud_eci20180808 import models
 
     with pytest.raises(Exception) as caught:
-        client(emu).describe_container_groups(
-            models.DescribeContainerGroupsRequest(region_id=REGION)
-        )
+        client(emu).describe_image_caches(models.DescribeImageCachesRequest(region_id=REGION))
     assert caught.value.code == "InvalidAction.NotFound"  # type: ignore[attr-defined]
+    # a known action under another product's version, and the VPC action under ECI's
+    error = sdk_error(emu, {"Action": "DescribeContainerGroups"}, version="2016-04-28")
+    assert (error.code, error.status_code) == ("InvalidAction.NotFound", 404)
+    error = sdk_error(emu, {"Action": "DescribeVSwitches"})
+    assert (error.code, error.status_code) == ("InvalidAction.NotFound", 404)
 
 
 def test_forbidden_key(emu: Emulator) -> None:
