@@ -3,7 +3,33 @@
 Nothing in the SDK client imports it; the CLI starts it for ``--demo``.
 """
 
-from eci_events.emulator.demo import demo_emulator, demo_groups
-from eci_events.emulator.server import Emulator, Fault, Group, event
+from eci_events.emulator.demo import demo_emulator, demo_groups, load_demo
+from eci_events.emulator.server import Emulator, Fault
+from eci_events.emulator.world import (
+    Container,
+    Group,
+    Region,
+    State,
+    VSwitch,
+    World,
+    container,
+    event,
+    state,
+)
 
-__all__ = ["Emulator", "Fault", "Group", "demo_emulator", "demo_groups", "event"]
+__all__ = [
+    "Container",
+    "Emulator",
+    "Fault",
+    "Group",
+    "Region",
+    "State",
+    "VSwitch",
+    "World",
+    "container",
+    "demo_emulator",
+    "demo_groups",
+    "event",
+    "load_demo",
+    "state",
+]

@@ -1,15 +1,19 @@
-"""A loopback ECI endpoint that speaks DescribeContainerGroupEvents as the service does.
+"""A loopback ECI endpoint that answers the SDK as the service does.
 
-Tests drive the real SDK against it over 127.0.0.1, and ``eci-events list --demo``
-serves the bundled sample events from it in-process. It verifies ACS3-HMAC-SHA256
-signatures, routes on ``x-acs-action``, answers with the service's JSON shapes
-(PascalCase, with the lower-case ``uuid`` and ``involvedObject`` keys), pages with
-``NextToken`` and can be told to misbehave: throttling, 5xx with JSON or HTML bodies,
-slow responses, dropped connections and a fixed latency per request.
+Tests drive the real SDK against it over 127.0.0.1, and ``eci-events list --demo`` and
+``diagnose --demo`` read the bundled demo world from it in-process. It verifies
+ACS3-HMAC-SHA256 signatures, routes on ``x-acs-action`` and ``x-acs-version`` to the
+actions of the world (``world.py``: ECI DescribeContainerGroupEvents,
+DescribeContainerGroups, DescribeAvailableResource, DescribeRegions, ListUsage,
+DescribeContainerLog; VPC DescribeVSwitches), answers with the service's JSON shapes,
+denies actions per access key and can be told to misbehave, for every action or some:
+throttling, 5xx with JSON or HTML bodies, slow responses, dropped connections and a fixed
+latency per request.
 
     with Emulator(credentials={"LTAI-test": "secret"}) as emu:
         emu.add_group("eci-1", events=[event("NoStock", "Create ECI failed ...")])
-        emu.inject("throttle", times=2, retry_after_ms=100)
+        emu.inject("throttle", times=2, retry_after_ms=100, actions=["ListUsage"])
+        emu.deny("LTAI-test", "DescribeContainerLog")
         ...  # point the client at emu.endpoint ("http://127.0.0.1:PORT")
         assert emu.request_count == 3
 
@@ -18,28 +22,69 @@ Only the standard library is imported here.
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import hmac
 import json
-import secrets
 import socket
 import threading
 import time
 import uuid
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, quote, urlsplit
 
+from eci_events.emulator.world import (
+    DEFAULT_LIMIT,
+    DEFAULT_REGION,
+    ECI_VERSION,
+    MAX_EVENTS,
+    MAX_IDS,
+    VPC_VERSION,
+    ApiFailure,
+    Group,
+    Region,
+    World,
+    event,
+    event_source,
+    failure,
+    group_ids,
+    stamp,
+)
+
+__all__ = [
+    "ACTION",
+    "DEFAULT_LIMIT",
+    "FAULT_KINDS",
+    "MAX_EVENTS",
+    "MAX_IDS",
+    "ROUTES",
+    "VERSION",
+    "ApiFailure",
+    "Emulator",
+    "Fault",
+    "Group",
+    "Recorded",
+    "event",
+    "event_source",
+    "stamp",
+]
+
 ACTION = "DescribeContainerGroupEvents"
-VERSION = "2018-08-08"
-MAX_IDS = 20
-MAX_EVENTS = 50
-DEFAULT_LIMIT = 200
-DEFAULT_REGION = "cn-hangzhou"
+VERSION = ECI_VERSION
+# (x-acs-action, x-acs-version) -> the World method that answers it.
+ROUTES: dict[tuple[str, str], Callable[[World, Mapping[str, str]], dict[str, Any]]] = {
+    (ACTION, ECI_VERSION): World.describe_container_group_events,
+    ("DescribeContainerGroups", ECI_VERSION): World.describe_container_groups,
+    ("DescribeAvailableResource", ECI_VERSION): World.describe_available_resource,
+    ("DescribeRegions", ECI_VERSION): World.describe_regions,
+    ("ListUsage", ECI_VERSION): World.list_usage,
+    ("DescribeContainerLog", ECI_VERSION): World.describe_container_log,
+    ("DescribeVSwitches", VPC_VERSION): World.describe_vswitches,
+}
+ACTIONS = frozenset(action for action, _ in ROUTES)
 _EMPTY_SHA256 = hashlib.sha256(b"").hexdigest()
 _REQUIRED_SIGNED = (
     "host",
@@ -63,14 +108,11 @@ FAULT_KINDS = (
 )
 
 
-class ApiFailure(Exception):
-    """An error answer: HTTP status, ``Code`` and ``Message`` of the JSON body."""
-
-    def __init__(self, status: int, code: str, message: str) -> None:
-        super().__init__(message)
-        self.status = status
-        self.code = code
-        self.message = message
+def _request_ids(query: Mapping[str, str]) -> list[str]:
+    """The group ids a request names: ContainerGroupIds (a JSON array) or ContainerGroupId."""
+    ids = group_ids(query.get("ContainerGroupIds"))
+    single = query.get("ContainerGroupId")
+    return [*ids, single] if single else ids
 
 
 @dataclass
@@ -84,7 +126,8 @@ class Fault:
     ``status``/``code``/``message``), ``body`` (``status`` with ``body`` as the answer,
     verbatim: bytes, or a function of the fault's hit number giving bytes), ``trickle``
     (the real answer, one byte every ``delay`` seconds) and ``redirect`` (a 302 to
-    ``location``). ``ids`` limits the fault to requests naming one of those group ids.
+    ``location``). ``ids`` limits the fault to requests naming one of those group ids
+    (ContainerGroupIds or ContainerGroupId); ``actions`` to requests for those actions.
     """
 
     kind: str
@@ -97,10 +140,13 @@ class Fault:
     ids: frozenset[str] | None = None
     body: bytes | Callable[[int], bytes] | None = None
     location: str = ""
+    actions: frozenset[str] | None = None
     hits: int = 0
 
-    def applies(self, ids: Sequence[str]) -> bool:
+    def applies(self, ids: Sequence[str], action: str = ACTION) -> bool:
         if self.times is not None and self.hits >= self.times:
+            return False
+        if self.actions is not None and action not in self.actions:
             return False
         return self.ids is None or any(i in self.ids for i in ids)
 
@@ -117,110 +163,11 @@ class Recorded:
 
     @property
     def ids(self) -> list[str]:
-        return _group_ids(self.query.get("ContainerGroupIds"))
+        return _request_ids(self.query)
 
-
-@dataclass
-class Group:
-    """One container group as the emulator stores it."""
-
-    group_id: str
-    name: str = ""
-    namespace: str = "default"
-    region: str = DEFAULT_REGION
-    zone: str = "cn-hangzhou-k"
-    vswitch: str = "vsw-bp1emulator0000000"
-    resource_group: str = "rg-acfmemulator000"
-    tags: dict[str, str] = field(default_factory=dict)
-    events: list[dict[str, Any]] = field(default_factory=list)
-    uid: str = field(default_factory=lambda: str(uuid.uuid4()))
-
-    def data(self, since: int | None, source: str | None, now: datetime) -> dict[str, Any]:
-        """The group's ``Data[]`` entry: its latest 50 matching events, oldest first."""
-        chosen = [
-            e
-            for e in self.events
-            if (source is None or event_source(e) == source)
-            and (since is None or _event_time(e) >= now - timedelta(seconds=since))
-        ]
-        chosen.sort(key=_event_time)
-        return {
-            "ContainerGroupId": self.group_id,
-            "Name": self.name,
-            "Namespace": self.namespace,
-            "uuid": self.uid,
-            "Annotations": json.dumps({"tenancy.x-k8s.io/namespace": self.namespace}),
-            "Events": chosen[-MAX_EVENTS:],
-        }
-
-
-def event_source(record: Mapping[str, Any]) -> str:
-    """``EciService`` for the service's own events, ``K8sAgent`` for kubelet's."""
-    component = (record.get("Source") or {}).get("Component", "")
-    return "EciService" if component == "EciService" else "K8sAgent"
-
-
-def _event_time(record: Mapping[str, Any]) -> datetime:
-    for key in ("LastTimestamp", "FirstTimestamp"):
-        value = record.get(key)
-        if value:
-            return datetime.strptime(value, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc)
-    return datetime.min.replace(tzinfo=timezone.utc)
-
-
-def stamp(moment: datetime) -> str:
-    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def event(
-    reason: str,
-    message: str = "",
-    *,
-    type: str = "Warning",
-    count: int = 1,
-    first: datetime | None = None,
-    last: datetime | None = None,
-    component: str = "EciService",
-    object_name: str = "",
-    namespace: str = "default",
-    group_id: str = "",
-    name: str | None = None,
-) -> dict[str, Any]:
-    """An event record shaped as the service returns it."""
-    last = last or datetime.now(timezone.utc)
-    first = first or last
-    return {
-        "Count": count,
-        "Type": type,
-        "Reason": reason,
-        "Message": message,
-        "FirstTimestamp": stamp(first),
-        "LastTimestamp": stamp(last),
-        "ReportingComponent": "",
-        "ReportingInstance": "",
-        "Metadata": {
-            "Name": name or f"{object_name or group_id or 'eci'}.{secrets.token_hex(8)}",
-            "Namespace": namespace,
-        },
-        "Source": {"Component": component, "Host": "eci"},
-        "involvedObject": {
-            "ApiVersion": "v1",
-            "Kind": "Pod",
-            "Name": object_name,
-            "Namespace": namespace,
-            "Uid": group_id,
-        },
-    }
-
-
-def _group_ids(raw: str | None) -> list[str]:
-    if not raw:
-        return []
-    try:
-        value = json.loads(raw)
-    except ValueError:
-        return []
-    return [str(v) for v in value] if isinstance(value, list) else []
+    @property
+    def version(self) -> str:
+        return self.headers.get("x-acs-version", "")
 
 
 def canonical_query(query: Iterable[tuple[str, str]]) -> str:
@@ -243,68 +190,66 @@ def string_to_sign(
     return f"ACS3-HMAC-SHA256\n{digest}"
 
 
-class Emulator:
-    """The endpoint: a ThreadingHTTPServer on 127.0.0.1, port chosen by the OS."""
+class Emulator(World):
+    """The endpoint: a ThreadingHTTPServer on 127.0.0.1, port chosen by the OS, serving a
+    ``World`` (whose methods build the data: add_group, set_stock, add_vswitch, ...)."""
 
     def __init__(
         self,
         groups: Iterable[Group] = (),
         *,
         credentials: Mapping[str, str] | None = None,
-        regions: Iterable[str] = (DEFAULT_REGION,),
+        regions: Iterable[str | Region] = (DEFAULT_REGION,),
         latency: float = 0.0,
         page_size: int = DEFAULT_LIMIT,
         denied: Iterable[str] = (),
         clock: Callable[[], datetime] | None = None,
     ) -> None:
+        super().__init__(groups, regions=regions, page_size=page_size, clock=clock)
         self.credentials: dict[str, str] = dict(credentials or {})
-        self.regions = set(regions)
         self.latency = latency
-        self.page_size = page_size
-        self.denied = set(denied)
-        self.clock = clock or (lambda: datetime.now(timezone.utc))
-        self.groups: dict[str, Group] = {}
-        for group in groups:
-            self.groups[group.group_id] = group
+        self.denied = set(denied)  # access keys denied every action
+        self.denied_actions: set[tuple[str, str]] = set()  # (access key, action)
         self.faults: list[Fault] = []
         self.requests: list[Recorded] = []
         self._nonces: set[str] = set()
-        self._lock = threading.Lock()
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
 
-    # -- data ------------------------------------------------------------------------
+    # -- permissions and faults ---------------------------------------------------------
 
-    def add_group(self, group_id: str, **fields: Any) -> Group:
-        events = fields.pop("events", ())
-        group = Group(group_id, **fields)
-        for record in events:
-            self.add_event(group, record)
-        self.groups[group_id] = group
-        return group
-
-    def add_event(self, group: Group | str, record: Mapping[str, Any]) -> dict[str, Any]:
-        """Attach a record (from ``event()``) to a group, filling its object and namespace."""
-        target = self.groups[group] if isinstance(group, str) else group
-        copy: dict[str, Any] = json.loads(json.dumps(record))
-        involved = copy.setdefault("involvedObject", {})
-        if not involved.get("Uid"):
-            involved["Uid"] = target.group_id
-        if not involved.get("Name"):
-            involved["Name"] = target.name
-        if not involved.get("Namespace") or involved.get("Namespace") == "default":
-            involved["Namespace"] = target.namespace
-        copy.setdefault("Metadata", {})["Namespace"] = target.namespace
+    def deny(self, key_id: str, action: str | None = None) -> None:
+        """Answer 403 Forbidden.RAM to ``key_id`` for ``action`` (``None``: every action)."""
         with self._lock:
-            target.events.append(copy)
-        return copy
+            if action is None:
+                self.denied.add(key_id)
+            else:
+                self.denied_actions.add((key_id, action.rpartition(":")[2]))
 
-    def inject(self, kind: str, *, times: int | None = 1, **options: Any) -> Fault:
-        """Make the next ``times`` matching requests misbehave (see ``Fault``)."""
+    def authorize(self, key_id: str, action: str) -> None:
+        """Raise the service's Forbidden.RAM when the key may not call the action."""
+        if key_id in self.denied or (key_id, action) in self.denied_actions:
+            raise failure("forbidden")
+
+    def inject(
+        self,
+        kind: str,
+        *,
+        times: int | None = 1,
+        actions: Iterable[str] | None = None,
+        **options: Any,
+    ) -> Fault:
+        """Make the next ``times`` matching requests misbehave (see ``Fault``); ``actions``
+        limits it to those actions (default: every action)."""
         if kind not in FAULT_KINDS:
             raise ValueError(f"unknown fault {kind!r}; choose from {', '.join(FAULT_KINDS)}")
         ids = options.pop("ids", None)
-        fault = Fault(kind, times=times, ids=frozenset(ids) if ids else None, **options)
+        chosen = frozenset(actions) if actions is not None else None
+        if chosen is not None and not chosen <= ACTIONS:
+            raise ValueError(f"unknown actions {sorted(chosen - ACTIONS)}")
+        fault = Fault(
+            kind, times=times, ids=frozenset(ids) if ids else None, actions=chosen, **options
+        )
         with self._lock:
             self.faults.append(fault)
         return fault
@@ -356,10 +301,10 @@ class Emulator:
 
     # -- request handling ---------------------------------------------------------------
 
-    def _take_fault(self, ids: Sequence[str]) -> Fault | None:
+    def _take_fault(self, ids: Sequence[str], action: str = ACTION) -> Fault | None:
         with self._lock:
             for fault in self.faults:
-                if fault.applies(ids):
+                if fault.applies(ids, action):
                     fault.hits += 1
                     return fault
         return None
@@ -372,6 +317,19 @@ class Emulator:
         with self._lock:
             self.requests.append(record)
         return record
+
+    def answer(self, action: str, version: str, key_id: str, query: Mapping[str, str]) -> Any:
+        """The body of a verified request's successful answer; ApiFailure otherwise."""
+        route = ROUTES.get((action, version))
+        if route is None:
+            raise _not_found()
+        self.authorize(key_id, action)
+        return route(self, query)
+
+    def describe(self, key_id: str, query: Mapping[str, str]) -> dict[str, Any]:
+        """DescribeContainerGroupEvents: the body of a successful answer."""
+        self.authorize(key_id, ACTION)
+        return self.describe_container_group_events(query)
 
     def verify(self, method: str, path: str, raw_query: str, headers: Mapping[str, str]) -> None:
         """Check the ACS3-HMAC-SHA256 signature; raise ApiFailure as the service would."""
@@ -434,107 +392,13 @@ class Emulator:
                 )
             self._nonces.add(nonce)
 
-    def describe(self, key_id: str, query: Mapping[str, str]) -> dict[str, Any]:
-        """DescribeContainerGroupEvents: the body of a successful answer."""
-        if key_id in self.denied:
-            raise ApiFailure(
-                403,
-                "Forbidden.RAM",
-                "User not authorized to operate on the specified resource, or this API doesn't support RAM.",
-            )
-        region = query.get("RegionId")
-        if not region:
-            raise ApiFailure(400, "MissingRegionId", "RegionId is mandatory for this action.")
-        if region not in self.regions:
-            raise ApiFailure(400, "InvalidRegionId", "The specified region does not exist.")
-        raw_ids = query.get("ContainerGroupIds")
-        ids: list[str] | None = None
-        if raw_ids is not None:
-            try:
-                parsed = json.loads(raw_ids)
-            except ValueError:
-                parsed = None
-            if not isinstance(parsed, list) or not all(isinstance(i, str) for i in parsed):
-                raise ApiFailure(
-                    400,
-                    "InvalidParameter.ContainerGroupIds",
-                    "The specified parameter ContainerGroupIds is not a JSON array of strings.",
-                )
-            if len(parsed) > MAX_IDS:
-                raise ApiFailure(
-                    400,
-                    "InvalidParameter.ContainerGroupIds",
-                    f"The number of ContainerGroupIds must not exceed {MAX_IDS}.",
-                )
-            ids = parsed
-        source = query.get("EventSource") or None
-        if source is not None and source not in ("EciService", "K8sAgent"):
-            raise ApiFailure(
-                400, "InvalidParameter.EventSource", "The specified EventSource is invalid."
-            )
-        since = _positive(query, "SinceSecond")
-        limit = _positive(query, "Limit") or self.page_size
-        offset = 0
-        if "NextToken" in query:
-            offset = _offset(query["NextToken"])
-        tags = _tags(query)
-        with self._lock:
-            if ids is not None:
-                chosen = [self.groups[i] for i in dict.fromkeys(ids) if i in self.groups]
-            else:
-                chosen = list(self.groups.values())
-            chosen = [
-                g
-                for g in chosen
-                if g.region == region
-                and query.get("ZoneId", g.zone) == g.zone
-                and query.get("VSwitchId", g.vswitch) == g.vswitch
-                and query.get("ResourceGroupId", g.resource_group) == g.resource_group
-                and all(g.tags.get(k) == v for k, v in tags)
-            ]
-            page = chosen[offset : offset + limit]
-            now = self.clock()
-            data = [g.data(since, source, now) for g in page]
-        more = offset + limit < len(chosen)
-        return {
-            "RequestId": str(uuid.uuid4()).upper(),
-            "TotalCount": sum(len(d["Events"]) for d in data),
-            "NextToken": _token(offset + limit) if more else "",
-            "Data": data,
-        }
 
-
-def _positive(query: Mapping[str, str], name: str) -> int | None:
-    raw = query.get(name)
-    if raw is None:
-        return None
-    if not raw.isdigit() or int(raw) <= 0:
-        raise ApiFailure(400, f"InvalidParameter.{name}", f"The specified {name} is invalid.")
-    return int(raw)
-
-
-def _token(offset: int) -> str:
-    return base64.urlsafe_b64encode(f"offset:{offset}".encode()).decode()
-
-
-def _offset(token: str) -> int:
-    try:
-        text = base64.urlsafe_b64decode(token.encode()).decode()
-        label, _, number = text.partition(":")
-        if label == "offset" and number.isdigit():
-            return int(number)
-    except (ValueError, UnicodeDecodeError):
-        pass
-    raise ApiFailure(400, "InvalidNextToken", "The specified NextToken is invalid.")
-
-
-def _tags(query: Mapping[str, str]) -> list[tuple[str, str]]:
-    found = []
-    n = 1
-    while f"Tag.{n}.Key" in query:
-        found.append((query[f"Tag.{n}.Key"], query.get(f"Tag.{n}.Value", "")))
-        n += 1
-    return found
+def _not_found() -> ApiFailure:
+    return ApiFailure(
+        404,
+        "InvalidAction.NotFound",
+        "Specified api is not found, please check your url and method.",
+    )
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -570,7 +434,8 @@ class _Handler(BaseHTTPRequestHandler):
         record = emu._record(action, query, headers)
         if emu.latency:
             time.sleep(emu.latency)
-        fault = emu._take_fault(_group_ids(query.get("ContainerGroupIds")))
+        version = headers.get("x-acs-version") or query.get("Version", "") or VERSION
+        fault = emu._take_fault(_request_ids(query), action)
         if fault is not None and fault.kind == "drop":
             self.close_connection = True
             return
@@ -581,21 +446,16 @@ class _Handler(BaseHTTPRequestHandler):
         if fault is not None and not trickle:
             self._fault(fault, record, headers)
             return
+        body: Any
         try:
-            if action != ACTION:
-                raise ApiFailure(
-                    404,
-                    "InvalidAction.NotFound",
-                    "Specified api is not found, please check your url and method.",
-                )
-            if headers.get("x-acs-version", VERSION) != VERSION:
-                raise ApiFailure(400, "InvalidVersion", "Specified parameter Version is not valid.")
+            if (action, version) not in ROUTES:
+                raise _not_found()
             emu.verify(self.command, split.path, split.query, headers)
             key_id = headers["authorization"].split("Credential=", 1)[1].split(",", 1)[0]
-            body = emu.describe(key_id, query)
+            body = emu.answer(action, version, key_id, query)
             status = 200
-        except ApiFailure as failure:
-            status, body = failure.status, _error_body(failure.code, failure.message, headers)
+        except ApiFailure as error:
+            status, body = error.status, _error_body(error.code, error.message, headers)
         payload = json.dumps(body).encode()
         self._send(record, status, payload, "application/json;charset=utf-8", trickle=trickle)
 
