@@ -17,7 +17,7 @@ KEY_ID = "LTAI5tEmulatorKeyId01"
 SECRET = "CANARY-secret-7f3a9c1e5b-never-print"
 REGION = "cn-hangzhou"
 DEAD_PROXY = "http://127.0.0.1:9"  # nothing listens there
-# Reasons the bundled demo (eci_events/data/demo-events.json) must show.
+# Reasons the bundled demo (eci_events/emulator/data/demo-world.json) must show.
 DEMO_STORIES = (
     "NoStock",
     "OOMKilled",
@@ -27,6 +27,7 @@ DEMO_STORIES = (
     "SpotToBeReleased",
     "DiskCapacityQuotaFull",
     "ScheduledMaintenance",
+    "QuotaExceeded",
 )
 
 

@@ -690,7 +690,7 @@ def test_demo_lists_the_sample_stories(monkeypatch: pytest.MonkeyPatch) -> None:
         "MESSAGE",
         "HINT",
     ]
-    assert "from 6 container groups in cn-hangzhou" in result.stderr
+    assert "from 7 container groups in cn-hangzhou" in result.stderr
     doc = json.loads(run("list", "--demo", "-o", "json", "--type", "Warning").stdout)
     assert {e["type"] for e in doc["events"]} == {"Warning"}
     assert all(e["catalog"]["known"] for e in doc["events"])
