@@ -251,12 +251,12 @@ def vpc_api_endpoint(
     client: Client, given: str | None, eci_endpoint: str | None
 ) -> tuple[str, str]:
     """(host, protocol) of the VPC API: ``given``, else the ECI endpoint that was given (a
-    test or proxy endpoint serving both), else the region's public VPC endpoint."""
+    test or proxy endpoint serving both) or the demo's, else the region's public one."""
     from eci_events.sources import client as api
 
     if given:
         host, protocol = api.resolve_endpoint(given, "", "--vpc-api-endpoint")
-    elif eci_endpoint:
+    elif eci_endpoint or client.settings.demo_key is not None:
         host, protocol = client.settings.host, client.settings.protocol
     else:
         host, protocol = f"vpc.{client.settings.region}.aliyuncs.com", "https"

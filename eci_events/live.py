@@ -37,7 +37,7 @@ class _Answers:
     """What the calls of the second wave brought back, by question."""
 
     stock: dict[tuple[str, str], list[api.Stock]] = field(default_factory=dict)
-    sizes: dict[tuple[float, float], list[api.Stock]] = field(default_factory=dict)
+    sizes: dict[tuple[float, float, str], list[api.Stock]] = field(default_factory=dict)
     vswitches: dict[str, list[api.VSwitch]] = field(default_factory=dict)
     logs: dict[tuple[str, str], str] = field(default_factory=dict)
     recommended: tuple[str, ...] = ()
@@ -86,16 +86,18 @@ def gather(
             continue
         kinds, reasons = asked.get(group_id, ({}, {}))
         fix = None
-        if "stock" in kinds and spec.instance_type:
+        if "stock" in kinds and _sized(spec):
             fix = capacity(
                 spec,
                 answers.stock.get((spec.instance_type, spec.spot_strategy), []),
-                answers.sizes.get((spec.cpu or 0.0, spec.memory or 0.0), []),
+                answers.sizes.get((spec.cpu or 0.0, spec.memory or 0.0, spec.spot_strategy), []),
                 answers.vswitches.get(spec.vpc),
                 answers.recommended,
             )
         group_logs = {name: text for (gid, name), text in answers.logs.items() if gid == group_id}
-        groups.append(group_context(spec, kinds, reasons, pods.get(group_id), fix, group_logs))
+        groups.append(
+            group_context(spec, kinds, reasons, pods.get(group_id), fix, group_logs, answers.usage)
+        )
     return Context(
         region=client.settings.region,
         groups=tuple(groups),
@@ -106,6 +108,11 @@ def gather(
         ),
         maybe_denied=bool(ids) and not known and not unavailable,
     )
+
+
+def _sized(spec: api.GroupSpec) -> bool:
+    """Stock can be asked for: the group names an instance type, or vCPU and memory."""
+    return bool(spec.instance_type or (spec.cpu and spec.memory))
 
 
 def _unavailable(part: str, error: str) -> Unavailable:
@@ -121,16 +128,16 @@ def _ask(
 ) -> _Answers:
     """Every distinct question the groups raise, asked once and all at the same time."""
     questions: dict[tuple[Any, ...], Callable[[], Any]] = {}
-    stocked = [
-        s for s in specs if "stock" in asked.get(s.group_id, ({}, {}))[0] and s.instance_type
-    ]
+    stocked = [s for s in specs if "stock" in asked.get(s.group_id, ({}, {}))[0] and _sized(s)]
     for spec in stocked:
-        questions[("stock", spec.instance_type, spec.spot_strategy)] = partial(
-            api.available, client, instance_type=spec.instance_type, spot=spec.spot_strategy
-        )
+        spot = spec.spot_strategy
+        if spec.instance_type:
+            questions[("stock", spec.instance_type, spot)] = partial(
+                api.available, client, instance_type=spec.instance_type, spot=spot
+            )
         if spec.cpu and spec.memory:
-            questions[("sizes", spec.cpu, spec.memory)] = partial(
-                api.available, client, cores=spec.cpu, memory=spec.memory
+            questions[("sizes", spec.cpu, spec.memory, spot)] = partial(
+                api.available, client, cores=spec.cpu, memory=spec.memory, spot=spot
             )
         if vpc_endpoint and spec.vpc:
             questions[("vswitches", spec.vpc)] = partial(
@@ -160,7 +167,7 @@ def _ask(
         elif kind == "stock":
             answers.stock[(rest[0], rest[1])] = outcome
         elif kind == "sizes":
-            answers.sizes[(rest[0], rest[1])] = outcome
+            answers.sizes[(rest[0], rest[1], rest[2])] = outcome
         elif kind == "vswitches":
             answers.vswitches[rest[0]] = outcome
         elif kind == "logs":

@@ -53,7 +53,7 @@ def running(monkeypatch: pytest.MonkeyPatch) -> Iterator[Emulator]:
         yield emulator
 
 
-def list_cmd(emulator: Emulator, *args: str) -> Result:
+def list_cmd(emulator: Emulator, *args: str, input: str | None = None) -> Result:
     """``eci-events list`` against the emulator, with fast retries and timeouts."""
     return run(
         "list",
@@ -64,4 +64,5 @@ def list_cmd(emulator: Emulator, *args: str) -> Result:
         "--read-timeout",
         "2",
         *args,
+        input=input,
     )

@@ -798,3 +798,65 @@ def test_list_json_feeds_triage(emu: Emulator, two_groups: dict[str, datetime]) 
         pytest.skip("triage has not landed yet")
     assert triaged.exit_code in (0, 1), triaged.stderr
     assert "NoStock" in triaged.stdout or "OOMKilled" in triaged.stdout
+
+
+def test_ids_and_pods_from_stdin(emu: Emulator) -> None:
+    emu.add_group("eci-bp1stdin000000001", events=[event("NoStock", NOSTOCK, type="Warning")])
+    emu.add_group("eci-bp1stdin000000002", events=[event("Started", "Started container")])
+    plain = list_cmd(emu, "-", "-o", "json", input="eci-bp1stdin000000001\neci-bp1stdin000000002\n")
+    assert plain.exit_code == 0, plain.stderr
+    assert {e["group_id"] for e in json.loads(plain.stdout)["events"]} == {
+        "eci-bp1stdin000000001",
+        "eci-bp1stdin000000002",
+    }
+    pods = {
+        "kind": "List",
+        "items": [
+            {
+                "kind": "Pod",
+                "metadata": {
+                    "name": "web-0",
+                    "namespace": "shop",
+                    "annotations": {"k8s.aliyun.com/eci-instance-id": "eci-bp1stdin000000001"},
+                },
+            },
+            {"kind": "Pod", "metadata": {"name": "db-0", "namespace": "shop"}},
+        ],
+    }
+    from_pods = list_cmd(emu, "-", "-o", "json", input=yaml.safe_dump(pods))
+    assert from_pods.exit_code == 0, from_pods.stderr
+    assert {e["group_id"] for e in json.loads(from_pods.stdout)["events"]} == {
+        "eci-bp1stdin000000001"
+    }
+    assert (
+        "not on ECI (no k8s.aliyun.com/eci-instance-id annotation): shop/db-0" in from_pods.stderr
+    )
+
+
+def test_a_terminal_on_stdin_for_dash_is_refused(emu: Emulator) -> None:
+    import pty
+
+    leader, follower = pty.openpty()
+    try:
+        proc = subprocess.run(
+            [sys.executable, "-m", "eci_events", "list", "-", "--endpoint", emu.endpoint],
+            stdin=follower,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            env={**os.environ, "ALIBABA_CLOUD_REGION_ID": REGION},
+        )
+    finally:
+        os.close(leader)
+        os.close(follower)
+    assert proc.returncode == 2
+    assert "GROUP_ID '-' reads stdin, which is a terminal" in proc.stderr
+    assert emu.requests == []
+
+
+def test_name_lists_the_groups_of_that_name(emu: Emulator) -> None:
+    emu.add_group("eci-bp1named00000001", name="web-0", events=[event("Started", "Started")])
+    emu.add_group("eci-bp1named00000002", name="db-0", events=[event("Pulled", "Pulled")])
+    result = list_cmd(emu, "--name", "web-0", "-o", "json")
+    assert result.exit_code == 0, result.stderr
+    assert [e["reason"] for e in json.loads(result.stdout)["events"]] == ["Started"]

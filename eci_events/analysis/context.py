@@ -25,7 +25,7 @@ SPECS_LISTED = 5
 class CapacityFix:
     """Where the group's specification can be created now, and how to let it go there."""
 
-    resource: str  # the instance type asked for
+    resource: str  # the instance type asked for, else its size ("2-4Gi")
     spot: str  # the group's spot strategy; '' or NoSpot for pay-as-you-go
     allowed: tuple[str, ...]  # zones the group's vSwitches allow now
     own: tuple[str, ...]  # the group's vSwitches
@@ -49,6 +49,7 @@ class ContainerFact:
     exit_code: int | None
     signal: int | None
     finished: datetime | None
+    ended: bool  # the state is the last ended one (PreviousState), not the current one
     log: str | None = None  # the previous container's last lines, when asked for
 
     @property
@@ -62,6 +63,24 @@ class ContainerFact:
 
 
 @dataclass(frozen=True)
+class Quota:
+    """The vCPU a group asks for against what the account has left (ListUsage)."""
+
+    needed: float
+    used: float
+    limit: float
+
+    @property
+    def left(self) -> float:
+        return max(0.0, self.limit - self.used)
+
+    @property
+    def short(self) -> float:
+        """vCPU to free, or to add to the quota, before the group fits."""
+        return max(0.0, self.needed - self.left)
+
+
+@dataclass(frozen=True)
 class GroupContext:
     spec: GroupSpec
     needs: tuple[str, ...]  # the context kinds its events asked for
@@ -69,6 +88,7 @@ class GroupContext:
     containers: tuple[ContainerFact, ...] = ()
     spot_reclaimed: bool = False  # Expired after SpotToBeReleased: reclaimed, not crashed
     pod: Pod | None = None
+    quota: Quota | None = None
 
 
 @dataclass(frozen=True)
@@ -93,6 +113,12 @@ class Context:
         return next((g for g in self.groups if g.spec.group_id == group_id), None)
 
 
+def quota(spec: GroupSpec, usage: Mapping[str, float] | None) -> Quota | None:
+    if not usage or not spec.cpu or "UsedCpu" not in usage or "MaxCpu" not in usage:
+        return None
+    return Quota(spec.cpu, usage["UsedCpu"], usage["MaxCpu"])
+
+
 def containers(spec: GroupSpec, logs: Mapping[str, str]) -> tuple[ContainerFact, ...]:
     """Each container's last ended state (else its current one), restarts and limit."""
     found = []
@@ -109,10 +135,16 @@ def containers(spec: GroupSpec, logs: Mapping[str, str]) -> tuple[ContainerFact,
                 exit_code=state.exit_code if state else None,
                 signal=state.signal if state else None,
                 finished=state.finished if state else None,
+                ended=state is not None and state is c.previous,
                 log=logs.get(c.name),
             )
         )
     return tuple(found)
+
+
+def size_name(spec: GroupSpec) -> str:
+    """A size as ``k8s.aliyun.com/eci-use-specs`` writes it: ``2-4Gi``."""
+    return f"{spec.cpu or 0:g}-{spec.memory or 0:g}Gi"
 
 
 def capacity(
@@ -131,9 +163,13 @@ def capacity(
     allowed = tuple(dict.fromkeys(by_id[v].zone for v in spec.vswitches if v in by_id)) or (
         (spec.zone,) if spec.zone else ()
     )
+    # A group created by vCPU and memory names no instance type: any type of its size will do.
+    wanted = stock if spec.instance_type else sizes
     stocked = tuple(
         dict.fromkeys(
-            s.zone for s in stock if s.status == WITH_STOCK and s.resource == spec.instance_type
+            s.zone
+            for s in wanted
+            if s.status == WITH_STOCK and s.resource == (spec.instance_type or s.resource)
         )
     )
     ready: list[str] = []
@@ -160,7 +196,7 @@ def capacity(
         )
     )[:SPECS_LISTED]
     return CapacityFix(
-        resource=spec.instance_type,
+        resource=spec.instance_type or size_name(spec),
         spot=spec.spot_strategy,
         allowed=allowed,
         own=spec.vswitches,
@@ -181,6 +217,7 @@ def group_context(
     pod: Pod | None,
     fix: CapacityFix | None,
     logs: Mapping[str, str],
+    usage: Mapping[str, float] | None = None,
 ) -> GroupContext:
     wanted = tuple(dict.fromkeys(needs))
     reclaimed = spec.status == "Expired" and any(r.lower() == "spottobereleased" for r in reasons)
@@ -191,4 +228,5 @@ def group_context(
         containers=containers(spec, logs) if "containers" in wanted else (),
         spot_reclaimed=reclaimed,
         pod=pod,
+        quota=quota(spec, usage) if "usage" in wanted else None,
     )

@@ -10,14 +10,19 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from eci_events.analysis.context import CapacityFix, ContainerFact, Context, GroupContext
+from eci_events.analysis.context import CapacityFix, ContainerFact, Context, GroupContext, Quota
 from eci_events.render.layout import Line, wrapped
 from eci_events.render.notes import ids_text
-from eci_events.render.safe import code_span, escape, markdown
+from eci_events.render.safe import code_block, escape, markdown
 from eci_events.render.words import word
+from eci_events.sources.pods import CREATED_CONDITION, Pod
 from eci_events.timefmt import rfc3339
 
 Quote = Callable[[str], str]
+# What the context says, item by item: a sentence (already quoted), a line to paste, or a
+# log excerpt (both raw: each renderer quotes them its own way).
+TEXT, CODE, LOG = "text", "code", "log"
+Item = tuple[str, str]
 USAGE = (
     ("usage_cpu", "UsedCpu", "MaxCpu"),
     ("usage_caches", "UsedImageCacheCount", "MaxImageCacheCount"),
@@ -52,52 +57,70 @@ def _join(items: tuple[str, ...] | list[str], quote: Quote) -> str:
     return ", ".join(quote(i) for i in items) or "-"
 
 
-def capacity_sentences(fix: CapacityFix, region: str, lang: str, quote: Quote) -> list[str]:
-    """The stock fix as sentences; the paste lines are the caller's to show as code."""
+def capacity_items(fix: CapacityFix, region: str, lang: str, quote: Quote) -> list[Item]:
+    """The stock fix: where there is stock, what to paste, what to create, other sizes."""
     resource = quote(fix.resource)
-    out = []
+    out: list[Item] = []
     if fix.stocked:
         text = word(lang, "stock_now", resource=resource, zones=_join(fix.stocked, quote))
         text += "; " + word(
             lang, "may_use", zones=_join(fix.allowed, quote), vswitches=_join(fix.own, quote)
         )
-        out.append(text + ".")
+        out.append((TEXT, text + "."))
     else:
-        out.append(word(lang, "stock_none", resource=resource, region=quote(region)) + ".")
+        out.append((TEXT, word(lang, "stock_none", resource=resource, region=quote(region)) + "."))
+    paste = paste_lines(fix)
+    if paste:
+        out.append((TEXT, word(lang, "paste") + ":"))
+        out += [(CODE, line) for line in paste]
     if fix.to_create:
-        out.append(
-            word(lang, "create_vswitch", zones=_join(fix.to_create, quote), vpc=quote(fix.vpc))
-            + "."
-        )
+        zones = _join(fix.to_create, quote)
+        out.append((TEXT, word(lang, "create_vswitch", zones=zones, vpc=quote(fix.vpc)) + "."))
     if fix.stocked and not fix.vswitches_known:
-        out.append(word(lang, "vswitches_unknown", vpc=quote(fix.vpc)) + ".")
+        out.append((TEXT, word(lang, "vswitches_unknown", vpc=quote(fix.vpc)) + "."))
     if fix.specs:
+        specs = _join(fix.specs, quote)
         out.append(
-            word(
-                lang, "other_specs", zones=_join(fix.allowed, quote), specs=_join(fix.specs, quote)
-            )
-            + "."
+            (TEXT, word(lang, "other_specs", zones=_join(fix.allowed, quote), specs=specs) + ":")
         )
+        out.append((CODE, specs_annotation(fix)))
     if fix.recommended:
-        out.append(word(lang, "recommended", zones=_join(fix.recommended, quote)) + ".")
+        out.append((TEXT, word(lang, "recommended", zones=_join(fix.recommended, quote)) + "."))
     return out
 
 
 def container_sentence(c: ContainerFact, lang: str, quote: Quote) -> str:
     memory = f"{c.memory:g} GiB" if c.memory is not None else "-"
+    what = ", ".join(
+        part
+        for part in (
+            quote(c.reason or c.state or "-"),
+            word(lang, "container_code", code=c.exit_code) if c.exit_code is not None else "",
+            word(lang, "container_signal", signal=c.signal) if c.signal else "",
+        )
+        if part
+    )
+    if c.ended:
+        at = word(lang, "container_at", time=rfc3339(c.finished)) if c.finished else ""
+        state = word(lang, "container_ended", what=what, at=at)
+    else:
+        state = word(lang, "container_now", what=quote(c.state or "-"))
+    line = word(
+        lang,
+        "container_line",
+        name=quote(c.name),
+        memory=memory,
+        restarts=c.restart_count,
+        state=state,
+    )
+    return line + "."
+
+
+def quota_sentence(q: Quota, lang: str) -> str:
+    key = "quota_short" if q.short else "quota_fits"
+    target = q.used + q.needed
     return (
-        word(
-            lang,
-            "container_line",
-            name=quote(c.name),
-            memory=memory,
-            restarts=c.restart_count,
-            state=quote(c.state or "-"),
-            reason=quote(c.reason),
-            code=word(lang, "container_code", code=c.exit_code) if c.exit_code is not None else "",
-            signal=word(lang, "container_signal", signal=c.signal) if c.signal else "",
-            at=word(lang, "container_at", time=rfc3339(c.finished)) if c.finished else "",
-        ).rstrip()
+        word(lang, key, needed=q.needed, left=q.left, limit=q.limit, short=q.short, target=target)
         + "."
     )
 
@@ -113,50 +136,60 @@ def group_heading(g: GroupContext, lang: str, quote: Quote) -> str:
     return " · ".join(f for f in facts if f)
 
 
-def group_sentences(g: GroupContext, region: str, lang: str, quote: Quote) -> list[str]:
-    """Everything but the capacity paste lines and the logs, as sentences."""
+def group_items(g: GroupContext, region: str, lang: str, quote: Quote) -> list[Item]:
+    """What the context says of one group, in the order a reader acts on it."""
     spec = g.spec
-    out: list[str] = []
+    out: list[Item] = []
     if g.capacity is not None:
-        out += capacity_sentences(g.capacity, region, lang, quote)
+        out += capacity_items(g.capacity, region, lang, quote)
     for c in g.containers:
-        out.append(container_sentence(c, lang, quote))
+        out.append((TEXT, container_sentence(c, lang, quote)))
         if c.oom:
-            out.append(word(lang, "oom_plain"))
+            out.append((TEXT, word(lang, "oom_plain")))
         elif c.killed:
-            out.append(word(lang, "killed_plain"))
+            out.append((TEXT, word(lang, "killed_plain")))
+        if c.log:
+            out.append((TEXT, word(lang, "log_label", name=quote(c.name)) + ":"))
+            out.append((LOG, "\n".join(c.log.splitlines()[-LOG_LINES:])))
+    if g.quota is not None:
+        out.append((TEXT, quota_sentence(g.quota, lang)))
     if "spot" in g.needs and spec.spot_strategy:
         limit = (
             word(lang, "spot_limit", limit=_number(spec.spot_price_limit))
             if spec.spot_price_limit
             else ""
         )
-        out.append(word(lang, "spot_line", strategy=quote(spec.spot_strategy), limit=limit) + ".")
+        text = word(lang, "spot_line", strategy=quote(spec.spot_strategy), limit=limit)
+        out.append((TEXT, text + "."))
     if g.spot_reclaimed:
-        out.append(word(lang, "spot_reclaimed"))
+        out.append((TEXT, word(lang, "spot_reclaimed")))
     if "status" in g.needs or spec.failed_time is not None:
         moment = spec.failed_time or spec.expired_time
         since = word(lang, "status_since", time=rfc3339(moment)) if moment else ""
-        out.append(word(lang, "status_line", status=quote(spec.status or "-"), since=since) + ".")
+        text = word(lang, "status_line", status=quote(spec.status or "-"), since=since)
+        out.append((TEXT, text + "."))
     if g.pod is not None:
-        pod = g.pod
-        condition = ""
-        if pod.condition_reason:
-            condition = f", ContainerInstanceCreated: {quote(pod.condition_reason)}"
-            if pod.condition_message:
-                condition += f" ({quote(pod.condition_message)})"
-        out.append(
-            word(
-                lang,
-                "pod_line",
-                pod=quote(f"{pod.namespace}/{pod.name}"),
-                phase=quote(pod.phase or "-"),
-                reason=f", {quote(pod.reason)}" if pod.reason else "",
-                condition=condition,
-            )
-            + "."
-        )
+        out.append((TEXT, pod_sentence(g.pod, lang, quote)))
     return out
+
+
+def pod_sentence(pod: Pod, lang: str, quote: Quote) -> str:
+    condition = ""
+    if pod.condition_reason:
+        condition = f", {CREATED_CONDITION}: {quote(pod.condition_reason)}"
+        if pod.condition_message:
+            condition += f" ({quote(pod.condition_message)})"
+    return (
+        word(
+            lang,
+            "pod_line",
+            pod=quote(f"{pod.namespace}/{pod.name}"),
+            phase=quote(pod.phase or "-"),
+            reason=f", {quote(pod.reason)}" if pod.reason else "",
+            condition=condition,
+        )
+        + "."
+    )
 
 
 def account_sentence(ctx: Context, lang: str, quote: Quote) -> str | None:
@@ -193,25 +226,13 @@ def context_lines(ctx: Context, lang: str, width: int) -> list[Line]:
     lines: list[Line] = [[(word(lang, "context"), "bold")]]
     for g in ctx.groups:
         lines += wrapped(group_heading(g, lang, escape), width, 4, "bold", first=[("  ", None)])
-        for sentence in group_sentences(g, ctx.region, lang, escape):
-            lines += wrapped(sentence, width, 6, first=[("    ", None)])
-        if g.capacity is not None:
-            paste = paste_lines(g.capacity)
-            if paste:
-                lines += wrapped(word(lang, "paste") + ":", width, 6, first=[("    ", None)])
-                lines += [[("      ", None), (escape(p), "cyan")] for p in paste]
-            if g.capacity.specs:
-                lines.append([("      ", None), (escape(specs_annotation(g.capacity)), "cyan")])
-        for c in g.containers:
-            if c.log:
-                lines += wrapped(
-                    f"{word(lang, 'log_label')} ({escape(c.name)}):",
-                    width,
-                    6,
-                    first=[("    ", None)],
-                )
-                for text in c.log.splitlines()[-LOG_LINES:]:
-                    lines.append([("      │ ", "dim"), (escape(text), None)])
+        for kind, text in group_items(g, ctx.region, lang, escape):
+            if kind == TEXT:
+                lines += wrapped(text, width, 6, first=[("    ", None)])
+            elif kind == CODE:
+                lines.append([("      ", None), (escape(text), "cyan")])
+            else:
+                lines += [[("      │ ", "dim"), (escape(row), None)] for row in text.split("\n")]
     account = account_sentence(ctx, lang, escape)
     if account:
         lines += wrapped(account, width, 4, first=[("  ", None)])
@@ -222,17 +243,18 @@ def context_markdown(ctx: Context, lang: str) -> list[str]:
     out = ["", f"### {word(lang, 'context')}", ""]
     for g in ctx.groups:
         out.append(f"- **{group_heading(g, lang, markdown)}**")
-        out += [f"  - {s}" for s in group_sentences(g, ctx.region, lang, markdown)]
-        if g.capacity is not None:
-            paste = paste_lines(g.capacity)
-            if paste:
-                out.append(f"  - {word(lang, 'paste')}: " + ", ".join(code_span(p) for p in paste))
-            if g.capacity.specs:
-                out.append(f"  - {code_span(specs_annotation(g.capacity))}")
-        for c in g.containers:
-            if c.log:
-                tail = "\n".join(c.log.splitlines()[-LOG_LINES:])
-                out.append(f"  - {word(lang, 'log_label')} ({markdown(c.name)}): {code_span(tail)}")
+        code: list[str] = []  # consecutive lines to paste make one block
+        for kind, text in [*group_items(g, ctx.region, lang, markdown), (TEXT, "")]:
+            if kind == CODE:
+                code.append(text)
+                continue
+            if code:
+                out += code_block(code, "    ")
+                code = []
+            if kind == LOG:
+                out += code_block(text.split("\n"), "    ")
+            elif text:
+                out.append(f"  - {text}")
     account = account_sentence(ctx, lang, markdown)
     if account:
         out.append(f"- {account}")
@@ -272,12 +294,21 @@ def context_data(ctx: Context) -> dict[str, Any]:
                     "exit_code": c.exit_code,
                     "signal": c.signal,
                     "finished": rfc3339(c.finished),
+                    "ended": c.ended,
                     "oom_killed": c.oom,
                     "killed_without_oom": c.killed,
                     "log": c.log,
                 }
                 for c in g.containers
             ],
+            "quota": None
+            if g.quota is None
+            else {
+                "vcpu_needed": g.quota.needed,
+                "vcpu_used": g.quota.used,
+                "vcpu_limit": g.quota.limit,
+                "vcpu_short": g.quota.short,
+            },
             "pod": None
             if g.pod is None
             else {

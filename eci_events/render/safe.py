@@ -64,6 +64,15 @@ def code_span(text: str) -> str:
     return f"{fence}{pad}{text}{pad}{fence}"
 
 
+def code_block(lines: Sequence[str], indent: str = "") -> list[str]:
+    """Untrusted lines as a fenced Markdown code block (indented under a list item) that
+    no line inside can close: the fence is longer than any backtick run in them."""
+    shown = [escape(line) for line in lines]
+    longest = max((len(run) for line in shown for run in _BACKTICKS.findall(line)), default=0)
+    fence = "`" * max(3, longest + 1)
+    return [f"{indent}{fence}", *(f"{indent}{line}" for line in shown), f"{indent}{fence}"]
+
+
 def shell(argv: Sequence[str]) -> str:
     """A command line a user can paste: every argument quoted for a POSIX shell."""
     return shlex.join(argv)
