@@ -22,6 +22,11 @@ def test_version() -> None:
     assert result.stdout == f"eci-events, version {__version__}\n"
 
 
+def test_the_version_is_the_packages() -> None:
+    pyproject = (REPO / "pyproject.toml").read_text(encoding="utf-8")
+    assert re.search(r'^version = "([^"]+)"', pyproject, re.M)[1] == __version__  # type: ignore[index]
+
+
 @pytest.mark.parametrize("flag", ["-h", "--help"])
 def test_group_help_lists_every_command(flag: str) -> None:
     result = run(flag)
@@ -45,6 +50,19 @@ def test_unknown_command_is_a_usage_error() -> None:
     assert "No such command 'explian'" in result.stderr
 
 
+def test_a_misspelt_command_gets_a_suggestion() -> None:
+    result = run("lst")
+    assert result.exit_code == 2
+    assert "Did you mean 'list'?" in result.stderr
+
+
+def test_no_arguments_prints_help_and_exits_0() -> None:
+    result = run()
+    assert result.exit_code == 0
+    assert result.stdout.startswith("Usage: eci-events ")
+    assert "Commands:" in result.stdout
+
+
 def test_readme_exit_codes_match_the_enum() -> None:
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     section = readme.split("## Exit codes", 1)[1].split("\n## ", 1)[0]
@@ -56,6 +74,17 @@ def test_broken_pipe_ends_quietly() -> None:
     command = f"{sys.executable} -m eci_events explain --all | head -n 1"
     result = subprocess.run(["bash", "-c", command], capture_output=True, text=True)
     assert result.stdout.startswith("REASON")
+    assert result.stderr == ""
+
+
+@pytest.mark.parametrize(
+    "command", ["list --demo", "explain --all", "diagnose --demo", "list --demo -o ndjson"]
+)
+def test_a_reader_that_stops_early_is_not_an_error(command: str) -> None:
+    """`eci-events list --demo | true`: the pipe closes first; exit 0, nothing on stderr."""
+    script = f"{sys.executable} -m eci_events {command} | true; exit ${{PIPESTATUS[0]}}"
+    result = subprocess.run(["bash", "-c", script], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
     assert result.stderr == ""
 
 

@@ -210,6 +210,7 @@ def test_truncated_when_a_group_returns_50(emu: Emulator) -> None:
         ("html", {}),
         ("drop", {}),
         ("slow", {"delay": 0.6}),
+        ("truncate", {}),
     ],
 )
 def test_transient_failures_are_retried(
@@ -240,6 +241,25 @@ def test_retries_are_bounded(emu: Emulator) -> None:
     assert failure.exit_code == 4
     assert "HTTP 503 ServiceUnavailable" in failure.error
     assert "gave up after 3 attempts" in failure.error
+
+
+def test_an_answer_cut_short_is_named_as_such(emu: Emulator) -> None:
+    emu.add_group("eci-a", events=[event("Started", type="Normal")])
+    emu.inject("truncate", times=None)
+    [failure] = fetcher(emu, max_attempts=2).fetch(Query(ids=("eci-a",))).failed
+    assert failure.error.startswith("the connection was cut in the middle of the answer")
+    assert "gave up after 2 attempts" in failure.error
+    assert "IncompleteRead" not in failure.error and "Caused by" not in failure.error
+
+
+def test_a_tls_failure_is_named_as_such(emu: Emulator) -> None:
+    """HTTPS spoken to a plain-HTTP server fails the handshake, as an intercepting proxy does."""
+    host, _ = resolve_endpoint(emu.endpoint, "unused")
+    bypass_proxy(host, "https")
+    client = Client(Settings(REGION, host, "https", max_attempts=1))
+    [failure] = fetch_events(client, Query(ids=("eci-a",))).failed
+    assert failure.error.startswith("the TLS handshake failed")
+    assert "SSLError" not in failure.error and "Caused by" not in failure.error
 
 
 @pytest.mark.parametrize(

@@ -860,3 +860,39 @@ def test_name_lists_the_groups_of_that_name(emu: Emulator) -> None:
     result = list_cmd(emu, "--name", "web-0", "-o", "json")
     assert result.exit_code == 0, result.stderr
     assert [e["reason"] for e in json.loads(result.stdout)["events"]] == ["Started"]
+
+
+def test_ndjson_says_which_groups_failed_and_triage_exits_4(emu: Emulator) -> None:
+    """The README's CI gate, `list -o ndjson ... | triage --fail-on error`, must not pass when
+    groups could not be read: ndjson carries a failure line and triage exits 4."""
+    good = [f"eci-bp1gate0000000{n:03d}" for n in range(20)]  # one batch that succeeds
+    for group_id in good:
+        emu.add_group(group_id, events=[event("Started", "Started container")])
+    emu.add_group("eci-bp1gatefailing01", events=[event("NoStock", NOSTOCK, type="Warning")])
+    emu.inject("error", status=500, code="InternalError", ids=["eci-bp1gatefailing01"], times=10)
+    listed = list_cmd(emu, *good, "eci-bp1gatefailing01", "-o", "ndjson", "--max-attempts", "1")
+    assert listed.exit_code == 4
+    lines = [json.loads(line) for line in listed.stdout.splitlines()]
+    failures = [line for line in lines if line.get("kind") == "EciEventListFailure"]
+    assert failures == [
+        {
+            "schema_version": 1,
+            "kind": "EciEventListFailure",
+            "group_ids": ["eci-bp1gatefailing01"],
+            "error": failures[0]["error"],
+        }
+    ]
+    assert "InternalError" in failures[0]["error"]
+    assert len(lines) == 21
+    gate = run("triage", "--fail-on", "error", input=listed.stdout)
+    assert gate.exit_code == 4
+    assert "1 container group could not be read" in gate.stderr
+
+
+def test_the_not_found_note_names_a_few_ids_and_counts_the_rest(emu: Emulator) -> None:
+    missing = [f"eci-bp1missing0000{n:03d}" for n in range(12)]
+    result = list_cmd(emu, *missing)
+    assert result.exit_code == 0
+    (line,) = [n for n in result.stderr.splitlines() if "not found" in n]
+    assert ", ".join(missing[:5]) + " and 7 more" in line
+    assert missing[5] not in line

@@ -115,9 +115,10 @@ def triage(
 
     print_diagnosis(diagnosis, output, lang, color, width, timeline)
     if diagnosis.failed_groups:
-        from eci_events.render.words import word
+        from eci_events.render.words import count, word
 
-        click.echo(word(lang, "incomplete", n=diagnosis.failed_groups), err=True)
+        groups = count(lang, diagnosis.failed_groups, "group")
+        click.echo(word(lang, "incomplete", groups=groups), err=True)
         ctx.exit(ExitCode.API)
     threshold = Severity.parse(fail_on) if fail_on else None
     if diagnosis.fails(threshold):

@@ -105,6 +105,7 @@ FAULT_KINDS = (
     "body",
     "trickle",
     "redirect",
+    "truncate",
 )
 
 
@@ -125,7 +126,8 @@ class Fault:
     seconds), ``drop`` (close the connection without answering), ``error`` (any
     ``status``/``code``/``message``), ``body`` (``status`` with ``body`` as the answer,
     verbatim: bytes, or a function of the fault's hit number giving bytes), ``trickle``
-    (the real answer, one byte every ``delay`` seconds) and ``redirect`` (a 302 to
+    (the real answer, one byte every ``delay`` seconds), ``truncate`` (the real answer's
+    headers and half its body, then the connection closes) and ``redirect`` (a 302 to
     ``location``). ``ids`` limits the fault to requests naming one of those group ids
     (ContainerGroupIds or ContainerGroupId); ``actions`` to requests for those actions.
     """
@@ -443,7 +445,8 @@ class _Handler(BaseHTTPRequestHandler):
             time.sleep(fault.delay)
             fault = None
         trickle = fault.delay if fault is not None and fault.kind == "trickle" else 0.0
-        if fault is not None and not trickle:
+        cut = fault is not None and fault.kind == "truncate"
+        if fault is not None and not trickle and not cut:
             self._fault(fault, record, headers)
             return
         body: Any
@@ -457,7 +460,11 @@ class _Handler(BaseHTTPRequestHandler):
         except ApiFailure as error:
             status, body = error.status, _error_body(error.code, error.message, headers)
         payload = json.dumps(body).encode()
-        self._send(record, status, payload, "application/json;charset=utf-8", trickle=trickle)
+        if cut:
+            self.close_connection = True
+        self._send(
+            record, status, payload, "application/json;charset=utf-8", trickle=trickle, cut=cut
+        )
 
     def _fault(self, fault: Fault, record: Recorded, headers: Mapping[str, str]) -> None:
         extra: dict[str, str] = {}
@@ -504,8 +511,10 @@ class _Handler(BaseHTTPRequestHandler):
         content_type: str,
         extra: Mapping[str, str] | None = None,
         trickle: float = 0.0,
+        cut: bool = False,
     ) -> None:
-        """Headers and body in one write; or, to ``trickle``, a byte at a time."""
+        """Headers and body in one write; or, to ``trickle``, a byte at a time; or, to
+        ``cut`` the answer short, only the first half of the body announced."""
         record.status = status
         try:
             self.send_response(status)
@@ -515,7 +524,8 @@ class _Handler(BaseHTTPRequestHandler):
                 self.send_header(name, value)
             pending: list[bytes] = getattr(self, "_headers_buffer", [])
             if not trickle:
-                self.wfile.write(b"".join([*pending, b"\r\n", payload]))
+                sent = payload[: len(payload) // 2] if cut else payload
+                self.wfile.write(b"".join([*pending, b"\r\n", sent]))
                 pending.clear()
                 return
             self.wfile.write(b"".join([*pending, b"\r\n"]))

@@ -96,7 +96,7 @@ WORDS: dict[str, dict[str, str]] = {
         "h_type": "TYPE",
         "h_section": "SECTION",
         "h_summary": "SUMMARY",
-        "incomplete": "the input says {n} container groups could not be read; the diagnosis "
+        "incomplete": "the input says {groups} could not be read; the diagnosis "
         "is incomplete (exit 4)",
         # list
         "window_latest": "window: the latest {limit} events per group",
@@ -260,7 +260,7 @@ WORDS: dict[str, dict[str, str]] = {
         "h_type": "タイプ",
         "h_section": "セクション",
         "h_summary": "概要",
-        "incomplete": "入力によるとコンテナグループ {n} 個を取得できていません。診断は不完全です (終了コード 4)",
+        "incomplete": "入力によると{groups}を取得できていません。診断は不完全です (終了コード 4)",
         "window_latest": "期間: グループごとに最新の {limit} 件",
         "window_since": "期間: 直近 {since}",
         "footer": "{region} の{groups}から{events} ({warnings})、{window}",

@@ -177,6 +177,14 @@ def server_text(exc: Any) -> tuple[str, str, str]:
     return str(getattr(exc, "code", "") or ""), message, request_id
 
 
+def _is_network(exc: object) -> bool:
+    """A transport failure from urllib3 or requests (not one the SDK wrapped as RetryError)."""
+    from requests.exceptions import RequestException
+    from urllib3.exceptions import HTTPError
+
+    return isinstance(exc, (HTTPError, RequestException))
+
+
 def classify(exc: BaseException, settings: Settings, action: str) -> Problem:
     """What an SDK exception means for the user, and whether to try again."""
     from darabonba.exceptions import RetryError
@@ -194,6 +202,8 @@ def classify(exc: BaseException, settings: Settings, action: str) -> Problem:
                 return Problem(False, ApiError(text.split(_REFUSED, 1)[1].rstrip("')\"")))
             return Problem(True, ApiError(network_text(text, timeouts)))
         text = str(inner)
+        if _is_network(inner):  # an answer cut short, a reset mid-body: worth another try
+            return Problem(True, ApiError(network_text(text, timeouts)))
         if "parse the value as json" in text:
             return Problem(
                 True,
