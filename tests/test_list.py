@@ -17,6 +17,8 @@ from typing import Any
 
 import pytest
 import yaml  # type: ignore[import-untyped,unused-ignore]
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from eci_events.catalog import load_catalog
 from eci_events.emulator import Emulator, event
@@ -26,6 +28,7 @@ from eci_events.sources import client as api
 from eci_events.timefmt import rfc3339
 from tests.conftest import REPO, run
 from tests.emulated import DEMO_STORIES, KEY_ID, REGION, SECRET, ago, list_cmd, running
+from tests.test_reader import json_values
 
 
 @pytest.fixture
@@ -896,3 +899,63 @@ def test_the_not_found_note_names_a_few_ids_and_counts_the_rest(emu: Emulator) -
     (line,) = [n for n in result.stderr.splitlines() if "not found" in n]
     assert ", ".join(missing[:5]) + " and 7 more" in line
     assert missing[5] not in line
+
+
+EVENT_KEYS = ["Reason", "Message", "Type", "Count", "FirstTimestamp", "LastTimestamp", "Name"]
+_api_events = st.lists(
+    st.dictionaries(st.sampled_from(EVENT_KEYS), json_values, max_size=7), max_size=4
+)
+_api_groups = st.lists(
+    st.fixed_dictionaries(
+        {},
+        optional={
+            "ContainerGroupId": st.sampled_from(["eci-a", "eci-b", ""]) | json_values,
+            "Events": _api_events | json_values,
+            "ContainerGroupName": json_values,
+        },
+    ),
+    max_size=3,
+)
+_api_bodies = st.fixed_dictionaries(
+    {"RequestId": st.just("r1")},
+    optional={
+        "Data": _api_groups | json_values,
+        "NextToken": st.sampled_from(["", "t"]) | json_values,
+        "Code": st.sampled_from(["InternalError"]),
+    },
+)
+
+
+@settings(
+    max_examples=120,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(_api_bodies | json_values)
+def test_any_answer_gives_events_or_one_clear_failure(emu: Emulator, body: object) -> None:
+    """Whatever a server answers with HTTP 200, list exits 0 with valid JSON or 4 with one
+    error line: never a traceback, never "no events" for an answer it could not read."""
+    emu.faults.clear()
+    emu.inject("body", body=json.dumps(body).encode(), status=200, times=None)
+    result = list_cmd(emu, "eci-a", "-o", "json", "--max-attempts", "1")
+    assert result.exit_code in (0, 4), result.stderr
+    assert "Traceback" not in result.stderr
+    if result.stdout:  # all read, or part of it: the document says what failed
+        doc = json.loads(result.stdout)
+        assert isinstance(doc["events"], list)
+        assert bool(doc["failed"]) == (result.exit_code == 4)
+    else:
+        assert result.exit_code == 4
+        assert result.stderr.startswith("Error: ") and result.stderr.count("\n") == 1
+
+
+def test_a_50_kb_message_renders_in_linear_time(emu: Emulator) -> None:
+    """The table used to strip padded lines with a regex: a 50 KB message took 52 s."""
+    message = ("Failed to pull image " + "x " * 25_000)[:50_000]
+    emu.add_group("eci-long", events=[event("Failed", message, type="Warning")])
+    for args in (("--width", "120"), ("-o", "wide"), ()):
+        started = time.perf_counter()
+        result = list_cmd(emu, "eci-long", *args)
+        elapsed = time.perf_counter() - started
+        assert result.exit_code == 0, result.stderr
+        assert elapsed < 3, f"{args}: {elapsed:.1f}s"
