@@ -834,3 +834,71 @@ def test_help_lists_the_flags() -> None:
     ):
         assert flag in out
     assert "--now" not in out
+
+
+# --------------------------------------------------------------------------------------------
+# A busy cluster's kubectl export: kinds, duplicates, old events, generic variants
+
+BUSY = str(FIXTURES / "kubectl-busy.json")
+
+
+def test_a_busy_cluster_counts_pods_as_groups_and_other_objects_by_kind() -> None:
+    data = triage_json(BUSY)
+    assert data["summary"]["groups"] == 3  # the three pods
+    assert data["summary"]["objects"] == 5  # Deployment, ReplicaSet, Job, Node, HPA
+    kinds = {g["key"]: g["kind"] for g in data["groups"] if g["kind"]}
+    assert kinds == {
+        "shop/deployment/web": "Deployment",
+        "shop/replicaset/web-7c9d5": "ReplicaSet",
+        "shop/job/etl-nightly": "Job",
+        "node/virtual-kubelet-cn-hangzhou-k": "Node",
+        "shop/horizontalpodautoscaler/web": "HorizontalPodAutoscaler",
+    }
+    steps = {f["reason"]: f["next"][-1] for f in data["findings"]}
+    assert steps["FailedCreate"] == "kubectl describe replicaset/web-7c9d5 -n shop"
+    assert steps["BackoffLimitExceeded"] == "kubectl describe job/etl-nightly -n shop"
+    assert steps["NodeNotReady"] == "kubectl describe node/virtual-kubelet-cn-hangzhou-k"
+    assert steps["Unhealthy"] == "kubectl describe pod/api-0 -n shop"
+    created = next(f for f in data["findings"] if f["reason"] == "FailedCreate")
+    assert (created["group_count"], created["object_count"]) == (0, 1)
+
+
+def test_the_table_names_other_objects_apart_from_groups() -> None:
+    result = run("triage", NOW, "--width", "120", BUSY)
+    assert result.stdout.startswith(
+        "Triage of 13 events (72 with repeats) in 3 container groups and 5 other objects"
+    )
+    assert "1. FailedCreate · error · Warning · 0 container groups and 1 other object · x5" in (
+        result.stdout
+    )
+
+
+def test_a_generic_variant_ranks_after_the_specific_one() -> None:
+    """ "Error: ErrImagePull" restates the pull failure and is newer; the pull failure, whose
+    message says why, comes first."""
+    findings = triage_json(BUSY)["findings"]
+    failed = [
+        (f["rank"], f["generic"], f["messages"][0]) for f in findings if f["reason"] == "Failed"
+    ]
+    assert failed[0][1] is False and failed[0][2].startswith("Failed to pull image")
+    assert failed[1][1] is True and failed[1][2] == "Error: ErrImagePull"
+    assert failed[0][0] < failed[1][0]
+
+
+def test_the_same_export_twice_counts_once_and_says_so() -> None:
+    once = triage_json(BUSY)
+    twice = run("triage", NOW, "-o", "json", BUSY, BUSY)
+    data = json.loads(twice.stdout)
+    assert data["summary"]["events"] == once["summary"]["events"] == 13
+    assert data["summary"]["occurrences"] == once["summary"]["occurrences"]
+    assert data["summary"]["duplicates"] == 13
+    table = run("triage", NOW, "--width", "120", BUSY, BUSY).stdout
+    assert "copies of events already read (same uid), dropped: 13" in table
+
+
+def test_since_that_leaves_nothing_says_how_old_the_newest_is() -> None:
+    result = run("triage", "--now=2026-11-30T09:00:00Z", "--since", "1h", "--width", "120", BUSY)
+    assert result.exit_code == 0
+    assert "Window   no event within --since\n" in result.stdout
+    assert "all 13 events are older than --since 1h; the newest is 10d old" in result.stdout
+    assert "no event carries a time" not in result.stdout

@@ -730,13 +730,13 @@ class Triage:
                 NextStep(("eci-events", "list", *ids, *(("--since", since) if since else ())))
             )
         else:
-            named = next((g for g in groups if g.namespace and (g.group_name or g.kind)), None)
+            # Namespaced objects need their namespace; nodes and other cluster objects have none.
+            named = next((g for g in groups if g.group_name or g.kind), None)
             if named is not None:
                 kind = (named.kind or "pod").lower()
                 name = named.group_name or named.key.rsplit("/", 1)[-1]
-                steps.append(
-                    NextStep(("kubectl", "describe", f"{kind}/{name}", "-n", named.namespace))
-                )
+                where = ("-n", named.namespace) if named.namespace else ()
+                steps.append(NextStep(("kubectl", "describe", f"{kind}/{name}", *where)))
         return tuple(steps)
 
 

@@ -73,7 +73,7 @@ def notes(d: Diagnosis, lang: str) -> list[str]:
 
 def window_text(d: Diagnosis, lang: str) -> str:
     if d.first_seen is None or d.last_seen is None:
-        return word(lang, "no_window")
+        return word(lang, "no_window_since" if d.skipped_old and not d.events else "no_window")
     span = human_duration(d.last_seen - d.first_seen)
     ago = human_duration(d.now - d.last_seen)
     return f"{_time(d.first_seen)} → {_time(d.last_seen)} ({span}), " + word(lang, "ended", age=ago)
