@@ -4,6 +4,7 @@ loopback endpoint's world (groups, stock per zone, vSwitches, containers, usage,
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from collections.abc import Iterator
 from typing import Any
@@ -458,3 +459,18 @@ def test_demo_tells_the_stock_oom_and_quota_stories() -> None:
     assert "Container worker (memory limit 2 GiB, restarts: 4): last run ended OOMKilled" in block
     assert "raise the vCPU quota to at least" in block
     assert result.stderr == ""
+
+
+def test_japanese_context_reads_as_japanese(emu: Emulator) -> None:
+    oom_world(emu)
+    block = context_block(
+        diagnose(emu, OOM_ID, "--lang", "ja", "--width", "200").stdout.replace(
+            "ライブコンテキスト", "Live context"
+        )
+    )
+    assert re.search(
+        r"コンテナ worker \(メモリ上限 2 GiB、再起動 4 回\): 前回の実行は OOMKilled、終了コード 137 "
+        r"で終了 \(\w+前\)。",
+        block,
+    )
+    assert ". " not in block and "; " not in block

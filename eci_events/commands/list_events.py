@@ -405,7 +405,7 @@ def _table(
     fitted = fit_width(width, stdout)
     lines = table_lines(
         collapse(rows),
-        datetime.now(timezone.utc),
+        now,
         wide=wide,
         headers=headers,
         width=fitted,

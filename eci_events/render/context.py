@@ -8,6 +8,7 @@ paste are built from ids only.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 from eci_events.analysis.context import CapacityFix, ContainerFact, Context, GroupContext, Quota
@@ -16,7 +17,7 @@ from eci_events.render.notes import ids_text
 from eci_events.render.safe import code_block, escape, markdown
 from eci_events.render.words import word
 from eci_events.sources.pods import CREATED_CONDITION, Pod
-from eci_events.timefmt import rfc3339
+from eci_events.timefmt import human_duration, rfc3339
 
 Quote = Callable[[str], str]
 # What the context says, item by item: a sentence (already quoted), a line to paste, or a
@@ -53,6 +54,10 @@ def _number(value: float | None) -> str:
     return "-" if value is None else f"{value:g}"
 
 
+def sentence(lang: str, text: str) -> str:
+    return text + word(lang, "full_stop")
+
+
 def _join(items: tuple[str, ...] | list[str], quote: Quote) -> str:
     return ", ".join(quote(i) for i in items) or "-"
 
@@ -63,21 +68,28 @@ def capacity_items(fix: CapacityFix, region: str, lang: str, quote: Quote) -> li
     out: list[Item] = []
     if fix.stocked:
         text = word(lang, "stock_now", resource=resource, zones=_join(fix.stocked, quote))
-        text += "; " + word(
+        text += word(lang, "clause_sep") + word(
             lang, "may_use", zones=_join(fix.allowed, quote), vswitches=_join(fix.own, quote)
         )
-        out.append((TEXT, text + "."))
+        out.append((TEXT, sentence(lang, text)))
     else:
-        out.append((TEXT, word(lang, "stock_none", resource=resource, region=quote(region)) + "."))
+        out.append(
+            (
+                TEXT,
+                sentence(lang, word(lang, "stock_none", resource=resource, region=quote(region))),
+            )
+        )
     paste = paste_lines(fix)
     if paste:
         out.append((TEXT, word(lang, "paste") + ":"))
         out += [(CODE, line) for line in paste]
     if fix.to_create:
         zones = _join(fix.to_create, quote)
-        out.append((TEXT, word(lang, "create_vswitch", zones=zones, vpc=quote(fix.vpc)) + "."))
+        out.append(
+            (TEXT, sentence(lang, word(lang, "create_vswitch", zones=zones, vpc=quote(fix.vpc))))
+        )
     if fix.stocked and not fix.vswitches_known:
-        out.append((TEXT, word(lang, "vswitches_unknown", vpc=quote(fix.vpc)) + "."))
+        out.append((TEXT, sentence(lang, word(lang, "vswitches_unknown", vpc=quote(fix.vpc)))))
     if fix.specs:
         specs = _join(fix.specs, quote)
         out.append(
@@ -85,13 +97,15 @@ def capacity_items(fix: CapacityFix, region: str, lang: str, quote: Quote) -> li
         )
         out.append((CODE, specs_annotation(fix)))
     if fix.recommended:
-        out.append((TEXT, word(lang, "recommended", zones=_join(fix.recommended, quote)) + "."))
+        out.append(
+            (TEXT, sentence(lang, word(lang, "recommended", zones=_join(fix.recommended, quote))))
+        )
     return out
 
 
-def container_sentence(c: ContainerFact, lang: str, quote: Quote) -> str:
+def container_sentence(c: ContainerFact, lang: str, quote: Quote, now: datetime) -> str:
     memory = f"{c.memory:g} GiB" if c.memory is not None else "-"
-    what = ", ".join(
+    what = word(lang, "list_sep").join(
         part
         for part in (
             quote(c.reason or c.state or "-"),
@@ -101,7 +115,7 @@ def container_sentence(c: ContainerFact, lang: str, quote: Quote) -> str:
         if part
     )
     if c.ended:
-        at = word(lang, "container_at", time=rfc3339(c.finished)) if c.finished else ""
+        at = word(lang, "container_at", age=human_duration(now - c.finished)) if c.finished else ""
         state = word(lang, "container_ended", what=what, at=at)
     else:
         state = word(lang, "container_now", what=quote(c.state or "-"))
@@ -113,16 +127,16 @@ def container_sentence(c: ContainerFact, lang: str, quote: Quote) -> str:
         restarts=c.restart_count,
         state=state,
     )
-    return line + "."
+    return sentence(lang, line)
 
 
 def quota_sentence(q: Quota, lang: str) -> str:
     key = "quota_short" if q.short else "quota_fits"
     target = q.used + q.needed
-    return (
-        word(lang, key, needed=q.needed, left=q.left, limit=q.limit, short=q.short, target=target)
-        + "."
+    text = word(
+        lang, key, needed=q.needed, left=q.left, limit=q.limit, short=q.short, target=target
     )
+    return sentence(lang, text)
 
 
 def group_heading(g: GroupContext, lang: str, quote: Quote) -> str:
@@ -136,14 +150,14 @@ def group_heading(g: GroupContext, lang: str, quote: Quote) -> str:
     return " · ".join(f for f in facts if f)
 
 
-def group_items(g: GroupContext, region: str, lang: str, quote: Quote) -> list[Item]:
+def group_items(g: GroupContext, region: str, lang: str, quote: Quote, now: datetime) -> list[Item]:
     """What the context says of one group, in the order a reader acts on it."""
     spec = g.spec
     out: list[Item] = []
     if g.capacity is not None:
         out += capacity_items(g.capacity, region, lang, quote)
     for c in g.containers:
-        out.append((TEXT, container_sentence(c, lang, quote)))
+        out.append((TEXT, container_sentence(c, lang, quote, now)))
         if c.oom:
             out.append((TEXT, word(lang, "oom_plain")))
         elif c.killed:
@@ -160,14 +174,14 @@ def group_items(g: GroupContext, region: str, lang: str, quote: Quote) -> list[I
             else ""
         )
         text = word(lang, "spot_line", strategy=quote(spec.spot_strategy), limit=limit)
-        out.append((TEXT, text + "."))
+        out.append((TEXT, sentence(lang, text)))
     if g.spot_reclaimed:
         out.append((TEXT, word(lang, "spot_reclaimed")))
     if "status" in g.needs or spec.failed_time is not None:
         moment = spec.failed_time or spec.expired_time
-        since = word(lang, "status_since", time=rfc3339(moment)) if moment else ""
+        since = word(lang, "status_since", age=human_duration(now - moment)) if moment else ""
         text = word(lang, "status_line", status=quote(spec.status or "-"), since=since)
-        out.append((TEXT, text + "."))
+        out.append((TEXT, sentence(lang, text)))
     if g.pod is not None:
         out.append((TEXT, pod_sentence(g.pod, lang, quote)))
     return out
@@ -179,17 +193,15 @@ def pod_sentence(pod: Pod, lang: str, quote: Quote) -> str:
         condition = f", {CREATED_CONDITION}: {quote(pod.condition_reason)}"
         if pod.condition_message:
             condition += f" ({quote(pod.condition_message)})"
-    return (
-        word(
-            lang,
-            "pod_line",
-            pod=quote(f"{pod.namespace}/{pod.name}"),
-            phase=quote(pod.phase or "-"),
-            reason=f", {quote(pod.reason)}" if pod.reason else "",
-            condition=condition,
-        )
-        + "."
+    text = word(
+        lang,
+        "pod_line",
+        pod=quote(f"{pod.namespace}/{pod.name}"),
+        phase=quote(pod.phase or "-"),
+        reason=f", {quote(pod.reason)}" if pod.reason else "",
+        condition=condition,
     )
+    return sentence(lang, text)
 
 
 def account_sentence(ctx: Context, lang: str, quote: Quote) -> str | None:
@@ -202,7 +214,15 @@ def account_sentence(ctx: Context, lang: str, quote: Quote) -> str | None:
         if used in usage and most in usage
     ]
     return (
-        word(lang, "usage_line", region=quote(ctx.region), parts=", ".join(parts)) + "."
+        sentence(
+            lang,
+            word(
+                lang,
+                "usage_line",
+                region=quote(ctx.region),
+                parts=word(lang, "list_sep").join(parts),
+            ),
+        )
         if parts
         else None
     )
@@ -222,11 +242,11 @@ def notes(ctx: Context, lang: str) -> list[str]:
     return out
 
 
-def context_lines(ctx: Context, lang: str, width: int) -> list[Line]:
+def context_lines(ctx: Context, lang: str, width: int, now: datetime) -> list[Line]:
     lines: list[Line] = [[(word(lang, "context"), "bold")]]
     for g in ctx.groups:
         lines += wrapped(group_heading(g, lang, escape), width, 4, "bold", first=[("  ", None)])
-        for kind, text in group_items(g, ctx.region, lang, escape):
+        for kind, text in group_items(g, ctx.region, lang, escape, now):
             if kind == TEXT:
                 lines += wrapped(text, width, 6, first=[("    ", None)])
             elif kind == CODE:
@@ -239,12 +259,12 @@ def context_lines(ctx: Context, lang: str, width: int) -> list[Line]:
     return lines
 
 
-def context_markdown(ctx: Context, lang: str) -> list[str]:
+def context_markdown(ctx: Context, lang: str, now: datetime) -> list[str]:
     out = ["", f"### {word(lang, 'context')}", ""]
     for g in ctx.groups:
         out.append(f"- **{group_heading(g, lang, markdown)}**")
         code: list[str] = []  # consecutive lines to paste make one block
-        for kind, text in [*group_items(g, ctx.region, lang, markdown), (TEXT, "")]:
+        for kind, text in [*group_items(g, ctx.region, lang, markdown, now), (TEXT, "")]:
             if kind == CODE:
                 code.append(text)
                 continue

@@ -145,8 +145,9 @@ def fit(
     """Column widths: the natural ones, or shrunk and dropped (width 0) to fit ``width``.
 
     First the flexible columns give up space in turn, each down to its floor; then
-    columns are dropped in their order; then the widest flexible column gives up a cell
-    at a time, so what is left is shared.
+    columns are dropped in their order, what a drop frees beyond the need going back to
+    the flexible columns; then the widest flexible column gives up a cell at a time, so
+    what is left is shared.
     """
     widths = list(natural)
     if width is None:
@@ -168,6 +169,11 @@ def fit(
         if excess() <= 0:
             return widths
         widths[index] = 0
+        # A dropped column may free more than was missing: give the rest back, in the
+        # order the columns gave up space (MESSAGE before OBJECT).
+        for back in flexible:
+            if widths[back] > 0 and excess() < 0:
+                widths[back] = min(natural[back], widths[back] - excess())
     over = excess()
     while over > 0:
         candidates = [i for i in flexible if widths[i] > _SQUEEZE_MIN]

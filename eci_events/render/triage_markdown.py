@@ -90,5 +90,5 @@ def report(d: Diagnosis, catalog: Catalog, lang: str, heading: str = "eci-events
         events = say.events_phrase(lang, noise.events, noise.count)
         out += ["", markdown(word(lang, "noise", events=events, reasons=reasons))]
     if d.context is not None:
-        out += context_markdown(d.context, lang)
+        out += context_markdown(d.context, lang, d.now)
     return "\n".join(out) + "\n"

@@ -295,5 +295,5 @@ def report_lines(
     if noise:
         lines += [[], *noise]
     if d.context is not None:
-        lines += [[], *context_lines(d.context, lang, width)]
+        lines += [[], *context_lines(d.context, lang, width, d.now)]
     return lines
