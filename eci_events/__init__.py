@@ -1,6 +1,7 @@
-"""eci-events: explain, list and triage Alibaba Cloud ECI events.
+"""eci-events: explain, list, triage and diagnose Alibaba Cloud ECI events.
 
-The library's calls (``explain``, ``diagnose``, ``triage``, ``list_events``, ...) live in
+The library's calls (``explain``, ``diagnose``, ``triage``, ``list_events``,
+``diagnose_groups``, ...) live in
 ``eci_events.library`` and are reachable from here; importing this package stays cheap.
 """
 
@@ -13,12 +14,14 @@ __version__ = "0.2.0"
 _LIBRARY = (
     "annotate",
     "diagnose",
+    "diagnose_groups",
     "explain",
     "explain_rule",
     "identify",
     "list_events",
     "open_client",
     "read",
+    "resolve_groups",
     "triage",
 )
 

@@ -36,11 +36,16 @@ if TYPE_CHECKING:
 __all__ = [
     "annotate",
     "diagnose",
+    "diagnose_groups",
     "explain",
+    "explain_rule",
+    "identify",
     "list_events",
     "open_client",
     "read",
+    "resolve_groups",
     "triage",
+    "vpc_api_endpoint",
 ]
 
 
@@ -247,19 +252,18 @@ def resolve_groups(
     return list(dict.fromkeys([*ids, *(s.group_id for s in specs)])), specs
 
 
-def vpc_api_endpoint(
-    client: Client, given: str | None, eci_endpoint: str | None
-) -> tuple[str, str]:
-    """(host, protocol) of the VPC API: ``given``, else the ECI endpoint that was given (a
-    test or proxy endpoint serving both) or the demo's, else the region's public one."""
+def vpc_api_endpoint(client: Client, given: str | None = None) -> tuple[str, str]:
+    """(host, protocol) of the VPC API: ``given``; else, beside the region's ECI endpoint,
+    the region's VPC endpoint; beside any other (a test, demo or proxy endpoint), the same."""
     from eci_events.sources import client as api
 
+    region = client.settings.region
     if given:
         host, protocol = api.resolve_endpoint(given, "", "--vpc-api-endpoint")
-    elif eci_endpoint or client.settings.demo_key is not None:
-        host, protocol = client.settings.host, client.settings.protocol
+    elif client.settings.host in (f"eci.{region}.aliyuncs.com", f"eci-vpc.{region}.aliyuncs.com"):
+        host, protocol = f"vpc.{region}.aliyuncs.com", "https"
     else:
-        host, protocol = f"vpc.{client.settings.region}.aliyuncs.com", "https"
+        host, protocol = client.settings.host, client.settings.protocol
     api.bypass_proxy(host, protocol)
     return host, protocol
 
@@ -316,7 +320,6 @@ def diagnose_groups(
     ids = [i for i in query.ids if i not in absent] or list(
         dict.fromkeys(g.group_id for g in result.groups if g.group_id)
     )
-    live = gather(
-        client, ids, result.events, specs, selection, logs=logs, vpc_endpoint=vpc_endpoint
-    )
+    vpc = vpc_endpoint or vpc_api_endpoint(client)
+    live = gather(client, ids, result.events, specs, selection, logs=logs, vpc_endpoint=vpc)
     return replace(diagnosis, context=live), result

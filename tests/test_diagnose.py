@@ -474,3 +474,26 @@ def test_japanese_context_reads_as_japanese(emu: Emulator) -> None:
         block,
     )
     assert ". " not in block and "; " not in block
+
+
+def test_the_vpc_api_sits_beside_the_eci_endpoint(emu: Emulator) -> None:
+    from eci_events.library import vpc_api_endpoint
+    from eci_events.sources.client import Client, Settings
+
+    def host(eci: str, given: str | None = None) -> tuple[str, str]:
+        return vpc_api_endpoint(Client(Settings(REGION, eci, "https")), given)
+
+    assert host("eci.cn-hangzhou.aliyuncs.com") == ("vpc.cn-hangzhou.aliyuncs.com", "https")
+    assert host("eci-vpc.cn-hangzhou.aliyuncs.com") == ("vpc.cn-hangzhou.aliyuncs.com", "https")
+    assert host("127.0.0.1:8080") == ("127.0.0.1:8080", "https")
+    assert host("eci.cn-hangzhou.aliyuncs.com", "http://127.0.0.1:9") == ("127.0.0.1:9", "http")
+
+
+def test_an_unreachable_vpc_api_leaves_the_rest(emu: Emulator) -> None:
+    stock_world(emu)
+    result = diagnose(emu, STOCK_ID, "--vpc-api-endpoint", "http://127.0.0.1:9", "--width", "200")
+    assert result.exit_code == 0
+    assert "context without the VPC's vSwitches" in result.stderr
+    assert "vpc:DescribeVSwitches" in result.stderr
+    assert "ecs.c6.xlarge has stock now in cn-hangzhou-h" in result.stdout
+    assert "DescribeVSwitches" not in actions(emu)

@@ -68,7 +68,7 @@ KIND = "EciEventsDiagnosis"
     "--vpc-api-endpoint",
     metavar="URL",
     help="VPC API endpoint for the VPC's vSwitches; default vpc.<region>.aliyuncs.com, "
-    "or --endpoint when that is given.",
+    "or the --endpoint given when that is not the region's ECI endpoint.",
 )
 @connection_options
 @output_option(OUTPUTS, "table")
@@ -165,7 +165,7 @@ def diagnose(
             selection=selection,
             context=not no_context,
             logs=logs,
-            vpc_endpoint=library.vpc_api_endpoint(client, vpc_api_endpoint, endpoint),
+            vpc_endpoint=library.vpc_api_endpoint(client, vpc_api_endpoint),
             now=moment,
             by=by,
             min_severity=Severity.parse(min_severity),
