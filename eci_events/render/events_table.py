@@ -50,8 +50,8 @@ def _columns(lang: str, wide: bool) -> list[Column]:
             Column(w("h_type"), drop=1),
             Column(w("h_sev")),
             Column(w("h_reason")),
-            Column(w("h_object"), shrink=2, floor=14),
-            Column(w("h_message"), shrink=1, floor=24),
+            Column(w("h_object"), shrink=1, floor=14),
+            Column(w("h_message"), shrink=0, floor=24),
             Column(w("h_hint"), shrink=0, floor=30, drop=0),
         ]
     return [

@@ -144,7 +144,8 @@ def fit(
 ) -> list[int]:
     """Column widths: the natural ones, or shrunk and dropped (width 0) to fit ``width``.
 
-    First the flexible columns give up space in turn, each down to its floor; then
+    First the flexible columns give up space, rank by rank (within a rank the widest
+    first), each down to its floor; then
     columns are dropped in their order, what a drop frees beyond the need going back to
     the flexible columns; then the widest flexible column gives up a cell at a time, so
     what is left is shared.
@@ -160,11 +161,18 @@ def fit(
     flexible = [
         i for _, i in sorted((c.shrink, i) for i, c in enumerate(columns) if c.shrink is not None)
     ]
-    for index in flexible:
+    # Columns of one shrink rank share the loss: the widest gives up a cell at a time.
+    for rank in sorted({columns[i].shrink for i in flexible}):
+        members = [i for i in flexible if columns[i].shrink == rank]
         over = excess()
+        while over > 0:
+            above = [i for i in members if widths[i] > min(columns[i].floor, natural[i])]
+            if not above:
+                break
+            widths[max(above, key=lambda i: widths[i])] -= 1
+            over -= 1
         if over <= 0:
             return widths
-        widths[index] = max(min(columns[index].floor, natural[index]), widths[index] - over)
     for _, index in sorted((c.drop, i) for i, c in enumerate(columns) if c.drop is not None):
         if excess() <= 0:
             return widths

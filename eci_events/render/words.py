@@ -142,7 +142,7 @@ WORDS: dict[str, dict[str, str]] = {
         "container_now": "now {what}",
         "container_code": "exit code {code}",
         "container_signal": "signal {signal}",
-        "container_at": " {age} ago",
+        "container_at": ", {age} ago",
         "quota_short": "It needs {needed:g} vCPU and {left:g} of the {limit:g} are left: free {short:g} vCPU or raise the vCPU quota to at least {target:g}",
         "quota_fits": "It needs {needed:g} vCPU and {left:g} of the {limit:g} are left now: it fits; if it still fails, the quota is per instance type or the usage changed",
         "oom_plain": "It was killed for using more memory than its limit: raise the limit or use less.",
