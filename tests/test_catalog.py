@@ -256,6 +256,23 @@ def test_shared_remedies_are_complete_and_shared() -> None:
         assert uses[name] >= 2, f"shared remedy {name} is used {uses[name]} time(s); inline it"
 
 
+@pytest.mark.parametrize("entry", ENTRIES, ids=ids(ENTRIES))
+def test_context_names_only_what_diagnose_can_read(entry: Entry) -> None:
+    from eci_events.catalog import CONTEXTS
+
+    assert set(entry.context) <= set(CONTEXTS)
+    assert len(set(entry.context)) == len(entry.context)
+    for variant in entry.variants:
+        assert set(variant.context or ()) <= set(CONTEXTS)
+
+
+def test_generic_variants_restate_a_specific_one_of_their_entry() -> None:
+    generic = [(e, v) for e in ENTRIES for v in e.variants if v.generic]
+    assert generic, "Failed's 'Error: %s' is generic"
+    for entry, variant in generic:
+        assert any(not v.generic and v.template for v in entry.variants), entry.reason
+
+
 # -- rules ---------------------------------------------------------------------------------------
 
 
