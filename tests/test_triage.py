@@ -861,6 +861,14 @@ def test_a_busy_cluster_counts_pods_as_groups_and_other_objects_by_kind() -> Non
     assert steps["Unhealthy"] == "kubectl describe pod/api-0 -n shop"
     created = next(f for f in data["findings"] if f["reason"] == "FailedCreate")
     assert (created["group_count"], created["object_count"]) == (0, 1)
+    # every everyday reason of a busy cluster is in the catalog
+    assert all(f["known"] for f in data["findings"])
+    assert {r["reason"] for r in data["noise"]["reasons"]} == {
+        "ScalingReplicaSet",
+        "Scheduled",
+        "Started",
+        "SuccessfulCreate",
+    }
 
 
 def test_the_table_names_other_objects_apart_from_groups() -> None:
