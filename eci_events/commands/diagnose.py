@@ -8,9 +8,9 @@ from datetime import datetime, timezone
 
 import click
 
-from eci_events.commands.list_events import (
+from eci_events.commands.connection import (
+    Connection,
     connection_options,
-    debug_log,
     name_option,
     note,
     read_stdin_ids,
@@ -18,10 +18,10 @@ from eci_events.commands.list_events import (
 )
 from eci_events.commands.options import (
     color_option,
+    diagnosis_options,
     lang_option,
     now_option,
     output_option,
-    severity_choice,
     since_option,
     width_option,
 )
@@ -36,25 +36,7 @@ KIND = "EciEventsDiagnosis"
 @selection_options
 @name_option
 @since_option("Only events seen in the last 30s, 10m, 2h, 1d or 1h30m (SinceSecond).")
-@click.option(
-    "--by",
-    type=click.Choice(["reason", "group"]),
-    default="reason",
-    show_default=True,
-    help="One finding per reason across groups, or per reason within each container group.",
-)
-@click.option(
-    "--min-severity",
-    type=severity_choice(),
-    default=Severity.INFO.label,
-    show_default=True,
-    help="Show findings and conclusions at or above this severity.",
-)
-@click.option(
-    "--fail-on",
-    type=severity_choice(Severity.labels()[1:]),
-    help="Exit 1 when any finding is at or above this severity (for CI).",
-)
+@diagnosis_options
 @click.option(
     "--no-context", is_flag=True, help="Events only: skip the calls that read the live context."
 )
@@ -92,16 +74,7 @@ def diagnose(
     no_context: bool,
     logs: bool,
     vpc_api_endpoint: str | None,
-    region: str | None,
-    profile: str | None,
-    endpoint: str | None,
-    vpc: bool,
-    max_attempts: int,
-    connect_timeout: float,
-    read_timeout: float,
-    concurrency: int,
-    demo: bool,
-    debug: bool,
+    connection: Connection,
     output: str,
     now: datetime | None,
     width: int | None,
@@ -136,26 +109,10 @@ def diagnose(
     from eci_events.sources.events_api import Query
 
     ids, selection = read_stdin_ids(group_ids, lang)
-    if demo and (endpoint or profile or vpc or region or vpc_api_endpoint):
-        raise click.UsageError(
-            "--demo serves its own samples; drop --endpoint, --profile, --vpc, --region "
-            "and --vpc-api-endpoint"
-        )
+    connection.check_demo(("--vpc-api-endpoint", vpc_api_endpoint))
     moment = now or datetime.now(timezone.utc)
     timeline = output == "table" and is_terminal(sys.stdout)
-    with library.open_client(
-        demo=demo,
-        region=region,
-        profile=profile,
-        endpoint=endpoint,
-        vpc=vpc,
-        debug=debug_log if debug else None,
-        connect_timeout=connect_timeout,
-        read_timeout=read_timeout,
-        max_attempts=max_attempts,
-        concurrency=concurrency,
-        now=moment,
-    ) as client:
+    with connection.open(moment) as client:
         ids, specs = library.resolve_groups(client, ids, name)
         query = Query(tuple(ids), tags, zone, vswitch, resource_group, since)
         diagnosis, result = library.diagnose_groups(

@@ -100,3 +100,32 @@ def now_option(func: F) -> F:
     return click.option("--now", callback=_moment, hidden=True, help="Pretend it is this time.")(
         func
     )
+
+
+def diagnosis_options(func: F) -> F:
+    """How a diagnosis is grouped, filtered and gated: ``triage`` and ``diagnose``."""
+    for option in reversed(
+        [
+            click.option(
+                "--by",
+                type=click.Choice(["reason", "group"]),
+                default="reason",
+                show_default=True,
+                help="One finding per reason across groups, or per reason within each group.",
+            ),
+            click.option(
+                "--min-severity",
+                type=severity_choice(),
+                default=Severity.INFO.label,
+                show_default=True,
+                help="Show findings and conclusions at or above this severity (every output).",
+            ),
+            click.option(
+                "--fail-on",
+                type=severity_choice(Severity.labels()[1:]),
+                help="Exit 1 when any finding is at or above this severity (for CI).",
+            ),
+        ]
+    ):
+        func = option(func)
+    return func

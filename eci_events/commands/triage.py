@@ -9,10 +9,10 @@ import click
 
 from eci_events.commands.options import (
     color_option,
+    diagnosis_options,
     lang_option,
     now_option,
     output_option,
-    severity_choice,
     since_option,
     width_option,
 )
@@ -32,25 +32,7 @@ INPUT_FORMATS = ("auto", "json", "ndjson", "yaml")
     show_default=True,
     help="Force the input format instead of detecting it.",
 )
-@click.option(
-    "--by",
-    type=click.Choice(["reason", "group"]),
-    default="reason",
-    show_default=True,
-    help="One finding per reason across groups, or per reason within each container group.",
-)
-@click.option(
-    "--min-severity",
-    type=severity_choice(),
-    default=Severity.INFO.label,
-    show_default=True,
-    help="Show findings and conclusions at or above this severity (every output format).",
-)
-@click.option(
-    "--fail-on",
-    type=severity_choice(Severity.labels()[1:]),
-    help="Exit 1 when any finding is at or above this severity (for CI).",
-)
+@diagnosis_options
 @since_option("Only events last seen within this long before now: 30s, 10m, 2h, 1d, 1h30m.")
 @output_option(OUTPUTS, "table")
 @now_option

@@ -8,6 +8,7 @@ paste are built from ids only.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import asdict
 from datetime import datetime
 from typing import Any
 
@@ -281,6 +282,11 @@ def context_markdown(ctx: Context, lang: str, now: datetime) -> list[str]:
     return out
 
 
+def pod_data(pod: Pod) -> dict[str, str]:
+    """The pod as read from stdin (its instance id is the group's, given already)."""
+    return {k: v for k, v in asdict(pod).items() if k != "group_id"}
+
+
 def context_data(ctx: Context) -> dict[str, Any]:
     """The context as JSON-ready data (raw values)."""
     groups = []
@@ -329,16 +335,7 @@ def context_data(ctx: Context) -> dict[str, Any]:
                 "vcpu_limit": g.quota.limit,
                 "vcpu_short": g.quota.short,
             },
-            "pod": None
-            if g.pod is None
-            else {
-                "namespace": g.pod.namespace,
-                "name": g.pod.name,
-                "phase": g.pod.phase,
-                "reason": g.pod.reason,
-                "condition_reason": g.pod.condition_reason,
-                "condition_message": g.pod.condition_message,
-            },
+            "pod": None if g.pod is None else pod_data(g.pod),
         }
         fix = g.capacity
         if fix is not None:

@@ -162,7 +162,7 @@ def fit(
         i for _, i in sorted((c.shrink, i) for i, c in enumerate(columns) if c.shrink is not None)
     ]
     # Columns of one shrink rank share the loss: the widest gives up a cell at a time.
-    for rank in sorted({columns[i].shrink for i in flexible}):
+    for rank in dict.fromkeys(columns[i].shrink for i in flexible):  # already in order
         members = [i for i in flexible if columns[i].shrink == rank]
         over = excess()
         while over > 0:
