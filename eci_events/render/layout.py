@@ -145,8 +145,9 @@ def fit(
     """Column widths: the natural ones, or shrunk and dropped (width 0) to fit ``width``.
 
     First the flexible columns give up space in turn, each down to its floor; then
-    columns are dropped in their order; then the widest flexible column gives up a cell
-    at a time, so what is left is shared.
+    columns are dropped in their order, and after each drop the flexible columns take
+    back what they gave up and shrink again only as far as still needed; then the widest
+    flexible column gives up a cell at a time, so what is left is shared.
     """
     widths = list(natural)
     if width is None:
@@ -159,15 +160,22 @@ def fit(
     flexible = [
         i for _, i in sorted((c.shrink, i) for i, c in enumerate(columns) if c.shrink is not None)
     ]
-    for index in flexible:
-        over = excess()
-        if over <= 0:
-            return widths
-        widths[index] = max(min(columns[index].floor, natural[index]), widths[index] - over)
+
+    def shrink() -> None:
+        for index in flexible:
+            over = excess()
+            if over <= 0 or widths[index] == 0:
+                continue
+            widths[index] = max(min(columns[index].floor, natural[index]), widths[index] - over)
+
+    shrink()
     for _, index in sorted((c.drop, i) for i, c in enumerate(columns) if c.drop is not None):
         if excess() <= 0:
             return widths
         widths[index] = 0
+        # what the flexible columns gave up for the dropped one comes back to them
+        widths = [natural[i] if w > 0 else 0 for i, w in enumerate(widths)]
+        shrink()
     over = excess()
     while over > 0:
         candidates = [i for i in flexible if widths[i] > _SQUEEZE_MIN]
