@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from eci_events.render.layout import Column, fit
+from eci_events.render.layout import Column, fit, plain, table, wrap
 
 
 def test_a_dropped_column_gives_the_shrunk_ones_their_width_back() -> None:
@@ -21,3 +21,18 @@ def test_a_dropped_column_gives_the_shrunk_ones_their_width_back() -> None:
     assert fit(columns, natural, 78) == [1, 8, 21, 6, 5, 0, 20]
     assert fit(columns, natural, 200) == natural
     assert fit(columns, natural, 60) == [1, 8, 18, 0, 5, 0, 20]  # then squeezed
+
+
+def test_a_wrapped_cell_never_splits_a_word() -> None:
+    """A word wider than its column is cut short with an ellipsis on one line; prose
+    (not a table) still breaks such a word across lines."""
+    text = 'Pulling image "registry.example.com/team/api-gateway:1.8.0" now'
+    columns = [Column("REASON"), Column("MESSAGE", shrink=0, floor=12, wrap=True)]
+    out = plain(table(columns, [[("Pulling", None), (text, None)]], width=23))
+    assert out.splitlines() == [
+        "REASON   MESSAGE",
+        "Pulling  Pulling image",
+        '         "registry.exa…',
+        "         now",
+    ]
+    assert wrap("a registry.example.com/x", 10) == ["a", "registry.e", "xample.com", "/x"]

@@ -77,8 +77,12 @@ def _units(text: str) -> list[str]:
     return units
 
 
-def wrap(text: str, width: int) -> list[str]:
-    """Greedy line breaking by terminal cells; Japanese breaks between characters."""
+def wrap(text: str, width: int, split_words: bool = True) -> list[str]:
+    """Greedy line breaking by terminal cells; Japanese breaks between characters.
+
+    A word wider than a line (a URL, an id) is cut across lines, or with ``split_words``
+    false (table cells) shortened to one line with an ellipsis.
+    """
     width = max(width, 4)
     lines: list[str] = []
     current = ""
@@ -87,7 +91,9 @@ def wrap(text: str, width: int) -> list[str]:
             if current:
                 current += " "
             continue
-        if display_width(unit) > width:  # a word wider than a line (a URL, an id): cut it
+        if display_width(unit) > width and not split_words:
+            unit = shorten(unit, width)
+        if display_width(unit) > width:
             if current.strip():
                 lines.append(current.rstrip())
             while True:
@@ -125,7 +131,8 @@ class Column:
     ``shrink``: the order in which flexible columns give up space (lower first) down to
     their ``floor``; None for columns that never shrink (times, types). ``drop``: the
     order in which columns go away when the floors still do not fit; None: never.
-    ``wrap``: long cells wrap onto more lines instead of being cut; ``right``: right-aligned.
+    ``wrap``: long cells wrap onto more lines instead of being cut (a word wider than the
+    column is cut short with an ellipsis, never split across lines); ``right``: right-aligned.
     """
 
     name: str
@@ -212,7 +219,7 @@ def table(
             if display_width(text) <= widths[i]:
                 cells.append([text])
             elif columns[i].wrap and width is not None:
-                cells.append(wrap(text, widths[i]))
+                cells.append(wrap(text, widths[i], split_words=False))
             else:
                 cells.append([shorten(text, widths[i])])
         for depth in range(max(len(c) for c in cells)):
