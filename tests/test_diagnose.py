@@ -458,3 +458,11 @@ def test_demo_tells_the_stock_oom_and_quota_stories() -> None:
     assert "Container worker (memory limit 2 GiB, restarts: 4): last run ended OOMKilled" in block
     assert "raise the vCPU quota to at least" in block
     assert result.stderr == ""
+
+
+def test_a_line_to_paste_moves_left_to_stay_whole_within_the_width() -> None:
+    result = run("diagnose", "--demo", "--width", "80")
+    assert result.exit_code == 0, result.stderr
+    paste = 'k8s.aliyun.com/eci-vswitch: "vsw-bp1demo0000000000h,vsw-bp1demo0000000000i"'
+    assert f"\n     {paste}\n" in result.stdout  # 5 spaces, not 6: 80 cells in all
+    assert "\n      VSwitchId=vsw-bp1demo0000000000h,vsw-bp1demo0000000000i\n" in result.stdout
