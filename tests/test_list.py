@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import queue
@@ -860,3 +861,25 @@ def test_name_lists_the_groups_of_that_name(emu: Emulator) -> None:
     result = list_cmd(emu, "--name", "web-0", "-o", "json")
     assert result.exit_code == 0, result.stderr
     assert [e["reason"] for e in json.loads(result.stdout)["events"]] == ["Started"]
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_notes_wrap_on_a_terminal_and_stay_one_line_elsewhere(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from eci_events.render.terminal import note_text
+
+    text = (
+        "17 events (9 warnings) from 7 container groups in cn-hangzhou, "
+        "window: the latest 50 events per group."
+    )
+    monkeypatch.setenv("COLUMNS", "80")
+    assert note_text(text, _Terminal()) == (
+        "17 events (9 warnings) from 7 container groups in cn-hangzhou, window: the\n"
+        "  latest 50 events per group."
+    )
+    assert note_text(text, io.StringIO()) == text
