@@ -497,3 +497,11 @@ def test_an_unreachable_vpc_api_leaves_the_rest(emu: Emulator) -> None:
     assert "vpc:DescribeVSwitches" in result.stderr
     assert "ecs.c6.xlarge has stock now in cn-hangzhou-h" in result.stdout
     assert "DescribeVSwitches" not in actions(emu)
+
+
+def test_a_line_to_paste_moves_left_to_stay_whole_within_the_width() -> None:
+    result = run("diagnose", "--demo", "--width", "80")
+    assert result.exit_code == 0, result.stderr
+    paste = 'k8s.aliyun.com/eci-vswitch: "vsw-bp1demo0000000000h,vsw-bp1demo0000000000i"'
+    assert f"\n     {paste}\n" in result.stdout  # 5 spaces, not 6: 80 cells in all
+    assert "\n      VSwitchId=vsw-bp1demo0000000000h,vsw-bp1demo0000000000i\n" in result.stdout

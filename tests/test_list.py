@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import queue
@@ -951,3 +952,25 @@ def test_a_50_kb_message_renders_in_linear_time(emu: Emulator) -> None:
         elapsed = time.perf_counter() - started
         assert result.exit_code == 0, result.stderr
         assert elapsed < 3, f"{args}: {elapsed:.1f}s"
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_notes_wrap_on_a_terminal_and_stay_one_line_elsewhere(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from eci_events.render.terminal import note_text
+
+    text = (
+        "17 events (9 warnings) from 7 container groups in cn-hangzhou, "
+        "window: the latest 50 events per group."
+    )
+    monkeypatch.setenv("COLUMNS", "80")
+    assert note_text(text, _Terminal()) == (
+        "17 events (9 warnings) from 7 container groups in cn-hangzhou, window: the\n"
+        "  latest 50 events per group."
+    )
+    assert note_text(text, io.StringIO()) == text

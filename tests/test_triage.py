@@ -15,7 +15,7 @@ from eci_events.analysis.timeline import Histogram
 from eci_events.catalog import load_catalog
 from eci_events.model import Event, Severity
 from eci_events.render import diagnosis_words
-from eci_events.render.layout import plain
+from eci_events.render.layout import display_width, plain
 from eci_events.render.remedies import raw
 from eci_events.render.triage_text import report_lines
 from tests.conftest import DATA, run
@@ -818,6 +818,15 @@ def test_japanese() -> None:
     assert (
         data["conclusions"][0]["title"] == "メモリ上限: コンテナグループ 1 個で OOMKilled と再起動"
     )
+
+
+def test_japanese_title_wraps_at_the_width() -> None:
+    name = str(FIXTURES / "kubectl-list.json")
+    out = run("triage", NOW, "--lang", "ja", "--width", "80", name).stdout
+    assert out.startswith(
+        "トリアージ: 入力 1 件、コンテナグループ 3 個、イベント 6 件 (繰り返しを含め 17\n  件)\n"
+    )
+    assert all(display_width(line) <= 80 for line in out.splitlines())
 
 
 def test_help_lists_the_flags() -> None:

@@ -233,8 +233,9 @@ def connection_options(func: F) -> F:
 def note(text: str) -> None:
     """A line for stderr, escaped: it may carry a server's message or a group's name."""
     from eci_events.render.safe import escape
+    from eci_events.render.terminal import note_text
 
-    click.echo(escape(text), err=True)
+    click.echo(note_text(escape(text)), err=True)
 
 
 def debug_log(text: str) -> None:

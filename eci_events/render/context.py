@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from eci_events.analysis.context import CapacityFix, ContainerFact, Context, GroupContext, Quota
-from eci_events.render.layout import Line, wrapped
+from eci_events.render.layout import Line, display_width, wrapped
 from eci_events.render.notes import ids_text
 from eci_events.render.safe import code_block, escape, markdown
 from eci_events.render.words import word
@@ -250,8 +250,10 @@ def context_lines(ctx: Context, lang: str, width: int, now: datetime) -> list[Li
         for kind, text in group_items(g, ctx.region, lang, escape, now):
             if kind == TEXT:
                 lines += wrapped(text, width, 6, first=[("    ", None)])
-            elif kind == CODE:
-                lines.append([("      ", None), (escape(text), "cyan")])
+            elif kind == CODE:  # whole, to paste: moved left rather than past the edge
+                code = escape(text)
+                indent = max(0, min(6, width - display_width(code)))
+                lines.append([(" " * indent, None), (code, "cyan")])
             else:
                 lines += [[("      │ ", "dim"), (escape(row), None)] for row in text.split("\n")]
     account = account_sentence(ctx, lang, escape)

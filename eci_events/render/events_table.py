@@ -3,7 +3,8 @@
 Every field is escaped once, here. Piped, cells stay whole (grep and awk see everything);
 on a terminal or with --width the table fits the width: HINT goes first, MESSAGE and
 HINT share what is left and are cut at a word boundary with ``…`` (wide: wrapped inside
-their cells), times and reasons are never wrapped. Severity is a word in its own column,
+their cells, a word wider than its cell cut short with ``…``), times and reasons are never
+wrapped. Severity is a word in its own column,
 coloured on top, so it reads without colour too.
 """
 

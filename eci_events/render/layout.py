@@ -77,8 +77,12 @@ def _units(text: str) -> list[str]:
     return units
 
 
-def wrap(text: str, width: int) -> list[str]:
-    """Greedy line breaking by terminal cells; Japanese breaks between characters."""
+def wrap(text: str, width: int, split_words: bool = True) -> list[str]:
+    """Greedy line breaking by terminal cells; Japanese breaks between characters.
+
+    A word wider than a line (a URL, an id) is cut across lines, or with ``split_words``
+    false (table cells) shortened to one line with an ellipsis.
+    """
     width = max(width, 4)
     lines: list[str] = []
     current = ""
@@ -87,7 +91,9 @@ def wrap(text: str, width: int) -> list[str]:
             if current:
                 current += " "
             continue
-        if display_width(unit) > width:  # a word wider than a line (a URL, an id): cut it
+        if display_width(unit) > width and not split_words:
+            unit = shorten(unit, width)
+        if display_width(unit) > width:
             if current.strip():
                 lines.append(current.rstrip())
             while True:
@@ -125,7 +131,8 @@ class Column:
     ``shrink``: the order in which flexible columns give up space (lower first) down to
     their ``floor``; None for columns that never shrink (times, types). ``drop``: the
     order in which columns go away when the floors still do not fit; None: never.
-    ``wrap``: long cells wrap onto more lines instead of being cut; ``right``: right-aligned.
+    ``wrap``: long cells wrap onto more lines instead of being cut (a word wider than the
+    column is cut short with an ellipsis, never split across lines); ``right``: right-aligned.
     """
 
     name: str
@@ -145,9 +152,9 @@ def fit(
     """Column widths: the natural ones, or shrunk and dropped (width 0) to fit ``width``.
 
     First the flexible columns give up space, rank by rank (within a rank the widest
-    first), each down to its floor; then
-    columns are dropped in their order, what a drop frees beyond the need going back to
-    the flexible columns; then the widest flexible column gives up a cell at a time, so
+    first), each down to its floor; then columns are dropped in their order, and after
+    each drop the flexible columns take back what they gave up and shrink again only as
+    far as still needed; then the widest flexible column gives up a cell at a time, so
     what is left is shared.
     """
     widths = list(natural)
@@ -161,27 +168,27 @@ def fit(
     flexible = [
         i for _, i in sorted((c.shrink, i) for i, c in enumerate(columns) if c.shrink is not None)
     ]
-    # Columns of one shrink rank share the loss: the widest gives up a cell at a time.
-    for rank in dict.fromkeys(columns[i].shrink for i in flexible):  # already in order
-        members = [i for i in flexible if columns[i].shrink == rank]
-        over = excess()
-        while over > 0:
-            above = [i for i in members if widths[i] > min(columns[i].floor, natural[i])]
-            if not above:
-                break
-            widths[max(above, key=lambda i: widths[i])] -= 1
-            over -= 1
-        if over <= 0:
-            return widths
+
+    def shrink() -> None:
+        # Columns of one shrink rank share the loss: the widest gives up a cell at a time.
+        for rank in dict.fromkeys(columns[i].shrink for i in flexible):  # already in order
+            members = [i for i in flexible if columns[i].shrink == rank and widths[i] > 0]
+            over = excess()
+            while over > 0:
+                above = [i for i in members if widths[i] > min(columns[i].floor, natural[i])]
+                if not above:
+                    break
+                widths[max(above, key=lambda i: widths[i])] -= 1
+                over -= 1
+
+    shrink()
     for _, index in sorted((c.drop, i) for i, c in enumerate(columns) if c.drop is not None):
         if excess() <= 0:
             return widths
         widths[index] = 0
-        # A dropped column may free more than was missing: give the rest back, in the
-        # order the columns gave up space (MESSAGE before OBJECT).
-        for back in flexible:
-            if widths[back] > 0 and excess() < 0:
-                widths[back] = min(natural[back], widths[back] - excess())
+        # what the flexible columns gave up for the dropped one comes back to them
+        widths = [natural[i] if w > 0 else 0 for i, w in enumerate(widths)]
+        shrink()
     over = excess()
     while over > 0:
         candidates = [i for i in flexible if widths[i] > _SQUEEZE_MIN]
@@ -218,7 +225,7 @@ def table(
             if display_width(text) <= widths[i]:
                 cells.append([text])
             elif columns[i].wrap and width is not None:
-                cells.append(wrap(text, widths[i]))
+                cells.append(wrap(text, widths[i], split_words=False))
             else:
                 cells.append([shorten(text, widths[i])])
         for depth in range(max(len(c) for c in cells)):

@@ -68,6 +68,23 @@ def prose_width(flag: int | None, stream: IO[str] | None = None) -> int:
     return fit_width(flag, stream) or columns_env() or 80
 
 
+def note_text(text: str, stream: IO[str] | None = None) -> str:
+    """A note for stderr: on a terminal wrapped at its width (later lines indented by
+    two), so the terminal never folds a word; elsewhere one line, for logs and grep."""
+    stream = stream or sys.stderr
+    if not is_terminal(stream):
+        return text
+    width = columns_env()
+    if width is None:
+        try:
+            width = max(os.get_terminal_size(stream.fileno()).columns, MIN_WIDTH)
+        except (AttributeError, OSError, ValueError):
+            width = 80
+    from eci_events.render.layout import plain, wrapped
+
+    return plain(wrapped(text, width, 2, first=[])).rstrip("\n")
+
+
 def hyperlinks(stream: IO[str] | None = None) -> bool:
     """Whether our own links may be OSC 8 hyperlinks: a terminal that is not dumb, and
     not switched off with ECI_EVENTS_NO_HYPERLINKS."""

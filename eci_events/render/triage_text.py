@@ -80,7 +80,7 @@ def window_text(d: Diagnosis, lang: str) -> str:
 
 
 def header_lines(d: Diagnosis, lang: str, width: int) -> list[Line]:
-    lines: list[Line] = [[(escape(say.title(d, lang)), "bold")]]
+    lines = wrapped(escape(say.title(d, lang)), width, 2, "bold", first=[])
     keys = ("window", "sources_label", "notes")
     label_width = max(display_width(word(lang, key)) for key in keys)
 
