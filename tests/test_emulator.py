@@ -370,7 +370,9 @@ STATE_KEYS = {"State", "Reason", "ExitCode", "Signal", "DetailStatus", "Message"
 def test_describe_container_groups_answers_the_spec(emu: Emulator) -> None:
     from alibabacloud_eci20180808 import models
 
-    oom = state("Terminated", reason="OOMKilled", exit_code=137, started=ago(minutes=9))
+    # fixed moments: ago() called again later could fall in the next second
+    failed, started = ago(minutes=3), ago(minutes=9)
+    oom = state("Terminated", reason="OOMKilled", exit_code=137, started=started)
     emu.add_group(
         "eci-1",
         name="worker-0",
@@ -385,7 +387,7 @@ def test_describe_container_groups_answers_the_spec(emu: Emulator) -> None:
         spot_strategy="SpotWithPriceLimit",
         spot_price_limit=0.25,
         status="Failed",
-        failed_time=ago(minutes=3),
+        failed_time=failed,
         tags={"app": "report"},
         containers=[
             container(
@@ -419,7 +421,7 @@ def test_describe_container_groups_answers_the_spec(emu: Emulator) -> None:
     )
     assert (group.security_group_id, group.region_id) == ("sg-1", REGION)
     assert (group.spot_strategy, group.spot_price_limit) == ("SpotWithPriceLimit", 0.25)
-    assert (group.status, group.failed_time) == ("Failed", stamp_of(ago(minutes=3)))
+    assert (group.status, group.failed_time) == ("Failed", stamp_of(failed))
     assert group.expired_time is None
     assert [(t.key, t.value) for t in group.tags] == [("app", "report")]
     (record,) = group.events
@@ -431,7 +433,7 @@ def test_describe_container_groups_answers_the_spec(emu: Emulator) -> None:
     assert (app.current_state.state, app.current_state.reason) == ("Waiting", "CrashLoopBackOff")
     previous = app.previous_state
     assert (previous.state, previous.reason, previous.exit_code) == ("Terminated", "OOMKilled", 137)
-    assert previous.start_time == stamp_of(ago(minutes=9))
+    assert previous.start_time == stamp_of(started)
     # exactly the keys the SDK model reads, nested the same way
     raw_group = raw(emu, {"Action": "DescribeContainerGroups"})["ContainerGroups"][0]
     assert set(raw_group) == GROUP_KEYS | {"FailedTime"}
