@@ -100,3 +100,14 @@ def test_python_dash_m() -> None:
 
 def test_cli_group_is_importable_without_commands() -> None:
     assert sorted(cli.list_commands(None)) == sorted(COMMANDS)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("columns", ["²", "-3", "x", "9" * 5000])
+@pytest.mark.parametrize(
+    "args", [["explain", "NoStock"], ["list", "--demo"], ["triage", "-"], ["diagnose", "--demo"]]
+)
+def test_a_nonsense_columns_variable_is_ignored(columns: str, args: list[str]) -> None:
+    # colour forced: rich builds its console, which reads COLUMNS too
+    result = run(*args, "--color", "always", input=b"[]", env={"COLUMNS": columns})
+    assert result.exit_code == 0, result.stderr
+    assert "Traceback" not in result.stderr

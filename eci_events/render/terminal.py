@@ -96,9 +96,12 @@ def hyperlinks(stream: IO[str] | None = None) -> bool:
 def make_console(color: bool, width: int | None = None, stderr: bool = False) -> Console:
     from rich.console import Console
 
+    # Both dimensions given: rich then never reads COLUMNS/LINES itself (it would crash on
+    # COLUMNS=²). Lines are printed with soft_wrap and no crop, so 80 only names a size.
     return Console(
         stderr=stderr,
-        width=width,
+        width=width or 80,
+        height=25,
         color_system="standard" if color else None,
         force_terminal=color or None,
         no_color=not color,
