@@ -3,6 +3,11 @@
 Triage keeps one entry per distinct container group, event and (finding, group) pair; a
 million of each would cost over 100 bytes apiece as Python dicts, sets and ints. Keys are
 non-zero 64-bit integers (fingerprints); zero marks an empty slot.
+
+A key's home slot comes from the top bits of the key times 2**64 / golden ratio
+(Fibonacci hashing), not from its low bits: keys built from small numbers, such as the
+(finding, group) pairs of triage whose low 32 bits are the group's index, would otherwise
+pile up in long runs of neighbouring slots and make linear probing quadratic.
 """
 
 from __future__ import annotations
@@ -10,6 +15,7 @@ from __future__ import annotations
 from array import array
 
 _MASK64 = (1 << 64) - 1
+_GOLDEN = 0x9E3779B97F4A7C15  # 2**64 / golden ratio, odd
 
 
 def fingerprint(value: object) -> int:
@@ -24,20 +30,24 @@ def fingerprint(value: object) -> int:
 class Table:
     """Open addressing with linear probing; grows at half load."""
 
-    __slots__ = ("_keys", "_mask", "_values", "used")
+    __slots__ = ("_keys", "_mask", "_shift", "_values", "used")
 
     def __init__(self, capacity: int = 1024) -> None:
         size = 1
         while size < capacity * 2:
             size *= 2
+        self._resize(size)
+        self.used = 0
+
+    def _resize(self, size: int) -> None:
         self._keys = array("Q", bytes(8 * size))
         self._values = array("q", bytes(8 * size))
         self._mask = size - 1
-        self.used = 0
+        self._shift = 64 - (size.bit_length() - 1)
 
     def _slot(self, key: int) -> int:
         keys, mask = self._keys, self._mask
-        index = key & mask
+        index = (key * _GOLDEN >> self._shift) & mask
         while True:
             found = keys[index]
             if found == key or found == 0:
@@ -72,10 +82,7 @@ class Table:
 
     def _grow(self) -> None:
         keys, values = self._keys, self._values
-        size = len(keys) * 2
-        self._keys = array("Q", bytes(8 * size))
-        self._values = array("q", bytes(8 * size))
-        self._mask = size - 1
+        self._resize(len(keys) * 2)
         for key, value in zip(keys, values, strict=True):
             if key:
                 index = self._slot(key)
