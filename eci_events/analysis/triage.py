@@ -222,11 +222,11 @@ class _Groups:
     """Every container group and object seen, in flat arrays indexed by first appearance."""
 
     def __init__(self, counted: Iterable[str], timeline: bool, most: int = 1) -> None:
-        self.index = Table()
+        self.index = Table(values="I")  # group numbers: fewer than 2**32
         # key, id, name, namespace, kind of each, UTF-8, _SEP apart; the key is left out
         # (empty) when it is the id, as it is for every group an ECI id names.
         self.refs = bytearray()
-        self.offsets = array("Q", [0])
+        self.offsets = array("I", [0])  # "Q" once refs pass 4 GiB
         self.events = array("q")
         self.counts = array("q")
         self.worst = bytearray()
@@ -267,6 +267,8 @@ class _Groups:
             kind,
         )
         self.refs += _SEP.join(fields).encode("utf-8", "surrogatepass")
+        if len(self.refs) > 0xFFFFFFFF and self.offsets.typecode == "I":
+            self.offsets = array("Q", self.offsets)
         self.offsets.append(len(self.refs))
         self.events.append(0)
         self.counts.append(0)
@@ -355,7 +357,7 @@ class Triage:
         self._groups = _Groups(counted, options.timeline, most)
         self._infos: dict[tuple[str, str], _Info] = {}
         self._findings: dict[Any, _Finding] = {}
-        self._pairs = Table(values=False)  # (finding, group) pairs seen: exact group counts
+        self._pairs = Table(values=None)  # (finding, group) pairs seen: exact group counts
         self._seen = Table()  # event fingerprint -> the count last seen (drops copies)
         self.duplicates = 0
         self._skipped_old = 0
@@ -406,12 +408,13 @@ class Triage:
         g_reasons, g_objects = groups.reasons, groups.objects
         cap = groups.cap
         histograms = groups.histograms
-        pairs, seen = self._pairs, self._seen
+        add_pair, raise_seen = self._pairs.add, self._seen.raise_to
         cutoff = self._cutoff
         by_reason = self._by_reason
         warning, info_level = Severity.WARNING, Severity.INFO
         last_group: tuple[str, str, str, str, str] | None = None
         number = 0
+        paired: set[int] = set()  # findings already paired with the group of this run
         for event in events:
             first = event.first_seen
             when = event.last_seen or event.event_time or first
@@ -432,15 +435,12 @@ class Triage:
                     if event.uid
                     else (event.namespace or event.group_id, event.name, event.reason, first)
                 )
-                before = seen.get(ident)
+                before = raise_seen(ident, count)  # and keeps the larger count
                 if before >= 0:
                     if count <= before:
                         self.duplicates += 1
                         continue
                     count, new_event = count - before, 0  # a newer copy: count what is new
-                    seen.put(ident, event.count)
-                else:
-                    seen.put(ident, count)
             info = infos.get((event.reason, event.message))
             if info is None:
                 info = self._info(event.reason, event.message)
@@ -457,15 +457,19 @@ class Triage:
             if names != last_group:
                 number = groups.add(event)
                 last_group = names
+                paired = set()
             if by_reason:
                 finding = info.finding or self._finding(info, None)
-                if pairs.add(pair(finding.fid, number)):
-                    if g_objects[number]:
-                        finding.object_count += 1
-                    else:
-                        finding.group_count += 1
-                    if len(finding.listed) < FINDING_GROUPS:
-                        finding.listed.append(number)
+                fid = finding.fid
+                if fid not in paired:
+                    paired.add(fid)
+                    if add_pair(((fid + 1) << 32) | number):  # pair(fid, number) is new
+                        if g_objects[number]:
+                            finding.object_count += 1
+                        else:
+                            finding.group_count += 1
+                        if len(finding.listed) < FINDING_GROUPS:
+                            finding.listed.append(number)
             else:
                 finding = self._findings.get((number, info.key)) or self._finding(info, number)
             if finding.learning and info.ident not in finding.infos:
@@ -606,7 +610,7 @@ class Triage:
         if not aliases:
             return aliases
         if self._by_reason:  # recount each finding's distinct groups through the aliases
-            distinct = Table(values=False)
+            distinct = Table(values=None)
             for key in self._pairs:
                 fid, number = unpair(key)
                 distinct.add(pair(fid, aliases.get(number, number)))
@@ -713,7 +717,7 @@ class Triage:
         if len(aggs) == 1:
             groups, found = aggs[0].group_count, aggs[0].object_count
         else:
-            union = Table(values=False)
+            union = Table(values=None)
             groups = found = 0
             for key in self._pairs:
                 fid, number = unpair(key)
