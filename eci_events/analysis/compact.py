@@ -1,15 +1,24 @@
-"""A hash table of 64-bit keys in two flat arrays: 16 bytes a slot, no object per entry.
+"""A hash table of 64-bit keys in flat arrays: 8 or 16 bytes a slot, no object per entry.
 
 Triage keeps one entry per distinct container group, event and (finding, group) pair; a
 million of each would cost over 100 bytes apiece as Python dicts, sets and ints. Keys are
-non-zero 64-bit integers (fingerprints); zero marks an empty slot.
+non-zero 64-bit integers (fingerprints); zero marks an empty slot. A table made with
+``values=None`` is a set: it keeps keys only; ``values="I"`` keeps values of 32 bits.
+
+A key's home slot comes from the top bits of the key times 2**64 / golden ratio
+(Fibonacci hashing), not from its low bits: keys built from small numbers, such as the
+(finding, group) pairs of triage whose low 32 bits are the group's index, would otherwise
+pile up in long runs of neighbouring slots and make linear probing quadratic.
 """
 
 from __future__ import annotations
 
 from array import array
+from collections.abc import Iterator
+from itertools import compress
 
 _MASK64 = (1 << 64) - 1
+_GOLDEN = 0x9E3779B97F4A7C15  # 2**64 / golden ratio, odd
 
 
 def fingerprint(value: object) -> int:
@@ -24,63 +33,135 @@ def fingerprint(value: object) -> int:
 class Table:
     """Open addressing with linear probing; grows at half load."""
 
-    __slots__ = ("_keys", "_mask", "_values", "used")
+    __slots__ = ("_keys", "_mask", "_shift", "_values", "used")
 
-    def __init__(self, capacity: int = 1024) -> None:
+    def __init__(self, capacity: int = 1024, values: str | None = "q") -> None:
         size = 1
         while size < capacity * 2:
             size *= 2
-        self._keys = array("Q", bytes(8 * size))
-        self._values = array("q", bytes(8 * size))
-        self._mask = size - 1
+        self._values: array[int] | None = array(values) if values else None
+        self._resize(size)
         self.used = 0
+
+    def _resize(self, size: int) -> None:
+        self._keys = array("Q", [0]) * size  # no temporary buffer of the same size
+        if self._values is not None:
+            self._values = array(self._values.typecode, [0]) * size
+        self._mask = size - 1
+        self._shift = 64 - (size.bit_length() - 1)
+
+    # Each operation probes inline (no helper call): they run once or twice per event.
 
     def _slot(self, key: int) -> int:
         keys, mask = self._keys, self._mask
-        index = key & mask
+        index = (key * _GOLDEN >> self._shift) & mask
         while True:
             found = keys[index]
             if found == key or found == 0:
                 return index
             index = (index + 1) & mask
 
+    def _inserted(self) -> None:
+        self.used += 1
+        if self.used * 2 > len(self._keys):
+            self._grow()
+
     def get(self, key: int, default: int = -1) -> int:
-        index = self._slot(key)
-        return self._values[index] if self._keys[index] else default
+        keys, mask = self._keys, self._mask
+        index = (key * _GOLDEN >> self._shift) & mask
+        while True:
+            found = keys[index]
+            if found == key:
+                assert self._values is not None
+                return self._values[index]
+            if found == 0:
+                return default
+            index = (index + 1) & mask
 
     def put(self, key: int, value: int) -> None:
         index = self._slot(key)
+        assert self._values is not None
+        self._values[index] = value
         if not self._keys[index]:
             self._keys[index] = key
-            self.used += 1
-            if self.used * 2 > len(self._keys):
-                self._values[index] = value
-                self._grow()
-                return
-        self._values[index] = value
+            self._inserted()
+
+    def setdefault(self, key: int, value: int) -> int:
+        """The value of ``key``; when it has none yet, ``value``, which it keeps."""
+        keys, mask, values = self._keys, self._mask, self._values
+        assert values is not None
+        index = (key * _GOLDEN >> self._shift) & mask
+        while True:
+            found = keys[index]
+            if found == key:
+                return values[index]
+            if found == 0:
+                break
+            index = (index + 1) & mask
+        keys[index] = key
+        values[index] = value
+        self.used += 1
+        if self.used * 2 > len(keys):
+            self._grow()
+        return value
+
+    def raise_to(self, key: int, value: int) -> int:
+        """Keep the larger of ``key``'s value and ``value``; returns the value it had
+        before, -1 when it had none (values are not negative)."""
+        keys, mask, values = self._keys, self._mask, self._values
+        assert values is not None
+        index = (key * _GOLDEN >> self._shift) & mask
+        while True:
+            found = keys[index]
+            if found == key:
+                before = values[index]
+                if value > before:
+                    values[index] = value
+                return before
+            if found == 0:
+                break
+            index = (index + 1) & mask
+        keys[index] = key
+        values[index] = value
+        self.used += 1
+        if self.used * 2 > len(keys):
+            self._grow()
+        return -1
 
     def add(self, key: int) -> bool:
         """Insert ``key``; True when it was not there before."""
-        index = self._slot(key)
-        if self._keys[index]:
-            return False
-        self._keys[index] = key
+        keys, mask = self._keys, self._mask
+        index = (key * _GOLDEN >> self._shift) & mask
+        while True:
+            found = keys[index]
+            if found == key:
+                return False
+            if found == 0:
+                break
+            index = (index + 1) & mask
+        keys[index] = key
         self.used += 1
-        if self.used * 2 > len(self._keys):
+        if self.used * 2 > len(keys):
             self._grow()
         return True
 
     def _grow(self) -> None:
         keys, values = self._keys, self._values
-        size = len(keys) * 2
-        self._keys = array("Q", bytes(8 * size))
-        self._values = array("q", bytes(8 * size))
-        self._mask = size - 1
-        for key, value in zip(keys, values, strict=True):
-            if key:
-                index = self._slot(key)
-                self._keys[index] = key
-                self._values[index] = value
+        self._resize(len(keys) * 2)
+        new_keys, new_values, mask, shift = self._keys, self._values, self._mask, self._shift
+        for at in compress(range(len(keys)), keys):  # the slots in use
+            key = keys[at]
+            index = (key * _GOLDEN >> shift) & mask
+            while new_keys[index]:
+                index = (index + 1) & mask
+            new_keys[index] = key
+            if new_values is not None and values is not None:
+                new_values[index] = values[at]
 
-    def items(self) -> list[tuple[int, int]]:
-        return [(k, v) for k, v in zip(self._keys, self._values, strict=True) if k]
+    def __iter__(self) -> Iterator[int]:
+        """The keys, in no particular order."""
+        return (key for key in self._keys if key)
+
+    def items(self) -> Iterator[tuple[int, int]]:
+        assert self._values is not None
+        return ((k, v) for k, v in zip(self._keys, self._values, strict=True) if k)

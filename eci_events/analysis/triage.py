@@ -17,7 +17,7 @@ from __future__ import annotations
 import heapq
 import math
 from array import array
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Any
@@ -221,10 +221,12 @@ def group_key(event: Event) -> tuple[str, str]:
 class _Groups:
     """Every container group and object seen, in flat arrays indexed by first appearance."""
 
-    def __init__(self, counted: Iterable[str], timeline: bool) -> None:
-        self.index = Table()
-        self.refs = bytearray()  # key, id, name, namespace, kind of each, UTF-8, _SEP apart
-        self.offsets = array("Q", [0])
+    def __init__(self, counted: Iterable[str], timeline: bool, most: int = 1) -> None:
+        self.index = Table(values="I")  # group numbers: fewer than 2**32
+        # key, id, name, namespace, kind of each, UTF-8, _SEP apart; the key is left out
+        # (empty) when it is the id, as it is for every group an ECI id names.
+        self.refs = bytearray()
+        self.offsets = array("I", [0])  # "Q" once refs pass 4 GiB
         self.events = array("q")
         self.counts = array("q")
         self.worst = bytearray()
@@ -233,7 +235,12 @@ class _Groups:
         self.undated = array("q")
         self.objects = bytearray()  # 1 where it is not a container group
         # Occurrences of the reasons the per-group rules count (reason key -> per group).
-        self.reasons: dict[str, array[int]] = {key: array("q") for key in counted}
+        # The rules only ask whether a count reaches a small threshold (``most`` at the
+        # highest), so counts stop at ``cap``: a byte a group when the thresholds allow.
+        self.cap = 255 if most < 255 else 1 << 62
+        self.reasons: dict[str, bytearray | array[int]] = {
+            key: bytearray() if self.cap == 255 else array("q") for key in counted
+        }
         self.histograms: dict[int, Histogram] | None = {} if timeline else None
         self.named_ids = False  # a group known by ECI id that also has a pod name
         self.pod_keys = False  # a group known only by namespace/pod name
@@ -243,18 +250,25 @@ class _Groups:
 
     def add(self, event: Event) -> int:
         key, kind = group_key(event)
-        fp = fingerprint(key)
-        found = self.index.get(fp)
-        if found >= 0:
-            return found
         number = len(self.events)
-        self.index.put(fp, number)
+        found = self.index.setdefault(fingerprint(key), number)
+        if found != number:
+            return found
+        group_id = event.group_id
         name = event.group_name or (event.object_name if not kind else "")
         if not kind:
-            self.named_ids |= bool(event.group_id and name)
-            self.pod_keys |= not event.group_id and bool(name)
-        fields = (key, event.group_id, name or event.object_name, event.namespace, kind)
+            self.named_ids |= bool(group_id and name)
+            self.pod_keys |= not group_id and bool(name)
+        fields = (
+            "" if key == group_id else key,
+            group_id,
+            name or event.object_name,
+            event.namespace,
+            kind,
+        )
         self.refs += _SEP.join(fields).encode("utf-8", "surrogatepass")
+        if len(self.refs) > 0xFFFFFFFF and self.offsets.typecode == "I":
+            self.offsets = array("Q", self.offsets)
         self.offsets.append(len(self.refs))
         self.events.append(0)
         self.counts.append(0)
@@ -270,7 +284,7 @@ class _Groups:
     def ref(self, number: int) -> GroupRef:
         raw = self.refs[self.offsets[number] : self.offsets[number + 1]]
         key, group_id, name, namespace, kind = raw.decode("utf-8", "surrogatepass").split(_SEP)
-        return GroupRef(key, group_id, name if not kind else "", namespace, kind)
+        return GroupRef(key or group_id, group_id, name if not kind else "", namespace, kind)
 
     def absorb(self, into: int, other: int) -> None:
         """Fold group ``other`` into ``into`` (the same pod, known by two names)."""
@@ -281,7 +295,7 @@ class _Groups:
         self.first[into] = min(self.first[into], self.first[other])
         self.last[into] = max(self.last[into], self.last[other])
         for counts in self.reasons.values():
-            counts[into] += counts[other]
+            counts[into] = min(self.cap, counts[into] + counts[other])
         if self.histograms is not None and other in self.histograms:
             self.histograms.setdefault(into, Histogram()).absorb(self.histograms.pop(other))
         # Emptied: no longer listed or counted.
@@ -332,16 +346,18 @@ class Triage:
         self.rules = annotator.catalog.rules
         memory = next((r for r in self.rules if r.rule == "memory"), None)
         self._memory_rule = memory
-        counted = set()
+        counted: set[str] = set()
+        most = 1
         if memory is not None:
-            members, signs, _ = rules.restart_signs(memory)
+            members, signs, repeats = rules.restart_signs(memory)
             counted = set(members) | set(signs)
+            most = max([repeats, *signs.values()])
         zone_rules = [r for r in self.rules if r.rule in ("capacity", "spot")]
         self._zone_reasons = frozenset(reason_key(m) for r in zone_rules for m in r.members)
-        self._groups = _Groups(counted, options.timeline)
+        self._groups = _Groups(counted, options.timeline, most)
         self._infos: dict[tuple[str, str], _Info] = {}
         self._findings: dict[Any, _Finding] = {}
-        self._pairs = Table()  # (finding, group) pairs seen, for exact group counts
+        self._pairs = Table(values=None)  # (finding, group) pairs seen: exact group counts
         self._seen = Table()  # event fingerprint -> the count last seen (drops copies)
         self.duplicates = 0
         self._skipped_old = 0
@@ -390,13 +406,15 @@ class Triage:
         g_events, g_counts, g_worst = groups.events, groups.counts, groups.worst
         g_first, g_last, g_undated = groups.first, groups.last, groups.undated
         g_reasons, g_objects = groups.reasons, groups.objects
+        cap = groups.cap
         histograms = groups.histograms
-        pairs, seen = self._pairs, self._seen
+        add_pair, raise_seen = self._pairs.add, self._seen.raise_to
         cutoff = self._cutoff
         by_reason = self._by_reason
         warning, info_level = Severity.WARNING, Severity.INFO
         last_group: tuple[str, str, str, str, str] | None = None
         number = 0
+        paired: set[int] = set()  # findings already paired with the group of this run
         for event in events:
             first = event.first_seen
             when = event.last_seen or event.event_time or first
@@ -417,15 +435,12 @@ class Triage:
                     if event.uid
                     else (event.namespace or event.group_id, event.name, event.reason, first)
                 )
-                before = seen.get(ident)
+                before = raise_seen(ident, count)  # and keeps the larger count
                 if before >= 0:
                     if count <= before:
                         self.duplicates += 1
                         continue
                     count, new_event = count - before, 0  # a newer copy: count what is new
-                    seen.put(ident, event.count)
-                else:
-                    seen.put(ident, count)
             info = infos.get((event.reason, event.message))
             if info is None:
                 info = self._info(event.reason, event.message)
@@ -442,15 +457,19 @@ class Triage:
             if names != last_group:
                 number = groups.add(event)
                 last_group = names
+                paired = set()
             if by_reason:
                 finding = info.finding or self._finding(info, None)
-                if pairs.add(pair(finding.fid, number)):
-                    if g_objects[number]:
-                        finding.object_count += 1
-                    else:
-                        finding.group_count += 1
-                    if len(finding.listed) < FINDING_GROUPS:
-                        finding.listed.append(number)
+                fid = finding.fid
+                if fid not in paired:
+                    paired.add(fid)
+                    if add_pair(((fid + 1) << 32) | number):  # pair(fid, number) is new
+                        if g_objects[number]:
+                            finding.object_count += 1
+                        else:
+                            finding.group_count += 1
+                        if len(finding.listed) < FINDING_GROUPS:
+                            finding.listed.append(number)
             else:
                 finding = self._findings.get((number, info.key)) or self._finding(info, number)
             if finding.learning and info.ident not in finding.infos:
@@ -465,7 +484,8 @@ class Triage:
                 finding.severity = severity
             counted = g_reasons.get(info.rule_key)
             if counted is not None:
-                counted[number] += count
+                total = counted[number] + count
+                counted[number] = total if total < cap else cap
             finding.types.add(event.type)
             if when is None:
                 g_undated[number] += new_event
@@ -515,15 +535,27 @@ class Triage:
             for c in rules.conclusions(self.rules, members, self._groups_of, self._restarted)
             if c.severity >= options.min_severity
         ]
-        live = [
-            n
-            for n in range(len(groups))
-            if groups.events[n] or groups.undated[n] or groups.counts[n]
-        ]
-        top = heapq.nsmallest(GROUPS_LISTED, live, key=self._group_rank)
-        firsts = [x for x in groups.first if x != math.inf]
-        lasts = [x for x in groups.last if x != -math.inf]
-        objects = sum(groups.objects[n] for n in live)
+        # Groups folded into another (aliases) were emptied; the rest are live. Counted
+        # and ranked without a list of them: there may be millions.
+        g_events, g_undated, g_counts, g_objects = (
+            groups.events,
+            groups.undated,
+            groups.counts,
+            groups.objects,
+        )
+
+        def live() -> Iterator[int]:
+            for n in range(len(groups)):
+                if g_events[n] or g_undated[n] or g_counts[n]:
+                    yield n
+
+        live_count = objects = 0
+        for n in live():
+            live_count += 1
+            objects += g_objects[n]
+        top = heapq.nsmallest(GROUPS_LISTED, live(), key=self._group_rank)
+        earliest = min(groups.first, default=math.inf)
+        latest = max(groups.last, default=-math.inf)
         return Diagnosis(
             now=options.now,
             by=options.by,
@@ -531,12 +563,12 @@ class Triage:
             since_seconds=options.since_seconds,
             sources=tuple(sources),
             groups=tuple(self._summary(n) for n in top),
-            group_count=len(live) - objects,
+            group_count=live_count - objects,
             object_count=objects,
             events=sum(groups.events),
             occurrences=sum(groups.counts),
-            first_seen=datetime.fromtimestamp(min(firsts), _UTC) if firsts else None,
-            last_seen=datetime.fromtimestamp(max(lasts), _UTC) if lasts else None,
+            first_seen=datetime.fromtimestamp(earliest, _UTC) if earliest != math.inf else None,
+            last_seen=datetime.fromtimestamp(latest, _UTC) if latest != -math.inf else None,
             undated=sum(groups.undated),
             skipped_old=self._skipped_old,
             skipped_undated=self._skipped_undated,
@@ -578,8 +610,8 @@ class Triage:
         if not aliases:
             return aliases
         if self._by_reason:  # recount each finding's distinct groups through the aliases
-            distinct: set[int] = set()
-            for key, _ in self._pairs.items():
+            distinct = Table(values=None)
+            for key in self._pairs:
                 fid, number = unpair(key)
                 distinct.add(pair(fid, aliases.get(number, number)))
             by_fid = {f.fid: f for f in self._findings.values()}
@@ -685,9 +717,9 @@ class Triage:
         if len(aggs) == 1:
             groups, found = aggs[0].group_count, aggs[0].object_count
         else:
-            union = Table()
+            union = Table(values=None)
             groups = found = 0
-            for key, _ in self._pairs.items():
+            for key in self._pairs:
                 fid, number = unpair(key)
                 number = alias.get(number, number)
                 if fid in wanted and union.add(number + 1):
@@ -714,8 +746,8 @@ class Triage:
                 if sign in groups.reasons
             ):
                 hit.append(number)
-        refs = sorted((groups.ref(n) for n in hit), key=lambda r: r.key)
-        return tuple(refs[:FINDING_GROUPS]), len(hit), 0
+        refs = heapq.nsmallest(FINDING_GROUPS, (groups.ref(n) for n in hit), key=lambda r: r.key)
+        return tuple(refs), len(hit), 0
 
     def _next_steps(
         self, match: Match, groups: tuple[GroupRef, ...], first: datetime | None

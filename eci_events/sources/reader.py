@@ -28,8 +28,8 @@ import msgspec
 from eci_events.errors import InputError
 from eci_events.limits import DOCUMENT_BYTES
 from eci_events.model import Event
-from eci_events.sources.shapes import SourceSummary, Walk, batched
-from eci_events.sources.typed import json_batches
+from eci_events.sources.shapes import BATCH, SourceSummary, Walk, batched
+from eci_events.sources.typed import json_batches, record_event
 
 # What a whole input is held in: a mapped file (a memoryview over an mmap), or bytes read.
 Buffer = bytes | bytearray | memoryview
@@ -321,20 +321,46 @@ def _shifted(problem: Exception, offset: int) -> Exception:
 def _ndjson(
     first: bytes, number: int, stream: IO[bytes], summary: SourceSummary
 ) -> Iterator[list[Event]]:
+    """Every event of an NDJSON stream, many lines' worth at a time (up to BATCH); the
+    events of the lines before a bad one go out before its error."""
     line: bytes = first
     walk = Walk(summary)
-    while True:
-        if line.strip(_WHITESPACE):
-            try:
-                yield from json_batches(line, walk)
-            except (msgspec.DecodeError, msgspec.ValidationError, UnicodeDecodeError) as problem:
-                raise _json_problem(line, problem, summary.name, number) from problem
-            except InputError as problem:
-                raise InputError(f"{summary.name}: line {number}: {problem.message}") from problem
-        line = _readline(stream, summary)
-        if not line:
-            return
-        number += 1
+    pending: list[Event] = []
+    try:
+        while True:
+            if line.strip(_WHITESPACE):
+                event = record_event(line, summary)  # the common line, typed
+                if event is not None:
+                    pending.append(event)
+                else:
+                    for events in _line(line, number, walk, summary):
+                        pending += events
+                        if len(pending) >= BATCH:
+                            yield pending
+                            pending = []
+                if len(pending) >= BATCH:
+                    yield pending
+                    pending = []
+            line = _readline(stream, summary)
+            if not line:
+                break
+            number += 1
+    except Exception:
+        if pending:
+            yield pending
+        raise
+    if pending:
+        yield pending
+
+
+def _line(line: bytes, number: int, walk: Walk, summary: SourceSummary) -> Iterator[list[Event]]:
+    """The events of one NDJSON line of any shape; its problems as an InputError."""
+    try:
+        yield from json_batches(line, walk)
+    except (msgspec.DecodeError, msgspec.ValidationError, UnicodeDecodeError) as problem:
+        raise _json_problem(line, problem, summary.name, number) from problem
+    except InputError as problem:
+        raise InputError(f"{summary.name}: line {number}: {problem.message}") from problem
 
 
 # ---------------------------------------------------------------------------------------------

@@ -7,17 +7,40 @@ inside PascalCase events, ``InvolvedObject``, a number where text belongs) takes
 path of shapes.py instead: both paths give the same Events for any document. Only the
 PascalCase form that the API, the SDK and the aliyun CLI return (the large inputs) is
 typed; the documentation's camelCase form takes the dict path.
+
+The records of ``eci-events list -o ndjson`` (the large NDJSON inputs) are typed the same
+way, a line at a time: a line with any other key, or a value of another type, is read by
+the dict path instead.
+
+Timestamps repeat (a group's events, a stream's seconds): each distinct text is parsed
+once while it stays in a cache of some ten thousand.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import datetime
 
 import msgspec
 
 from eci_events.model import Event
-from eci_events.sources.shapes import Walk, batched, group_events
+from eci_events.sources.shapes import SourceSummary, Walk, batched, group_events
 from eci_events.timefmt import parse_time
+
+_TIMES_KEPT = 1 << 14
+_times: dict[str | None, datetime | None] = {None: None}
+
+
+def _parsed(text: str | None) -> datetime | None:
+    """``parse_time`` of a timestamp the cache did not hold; now it does. A full cache is
+    replaced, never cleared, so that a caller holding the old one never misses a key it
+    has just seen in it."""
+    global _times
+    times = _times
+    if len(times) >= _TIMES_KEPT:
+        times = _times = {None: None}
+    moment = times[text] = parse_time(text)
+    return moment
 
 
 class _Object(msgspec.Struct, rename="pascal", forbid_unknown_fields=True, gc=False):
@@ -73,15 +96,69 @@ class _Probe(msgspec.Struct, gc=False):
     events: msgspec.Raw = msgspec.Raw()
 
 
+class _Record(msgspec.Struct, forbid_unknown_fields=True, gc=False):
+    """One ``list -o ndjson`` line (records.event_fields, ``schema_version``, ``catalog``)."""
+
+    group_id: str | None  # required, as for records.is_event_record
+    reason: str | None
+    schema_version: msgspec.Raw = msgspec.Raw()
+    group_name: str | None = None
+    namespace: str | None = None
+    type: str | None = None
+    message: str | None = None
+    count: int | None = None
+    first_seen: str | None = None
+    last_seen: str | None = None
+    event_time: str | None = None
+    source: str | None = None
+    object_kind: str | None = None
+    object_name: str | None = None
+    name: str | None = None
+    catalog: msgspec.Raw = msgspec.Raw()
+
+
 _PROBE = msgspec.json.Decoder(_Probe)
 _GROUP = msgspec.json.Decoder(_Group)
+_RECORD = msgspec.json.Decoder(_Record)
+_RECORD_SHAPE = "eci-events-record"
+
+
+def record_event(line: bytes, summary: SourceSummary) -> Event | None:
+    """The Event of one NDJSON line that is an eci-events record, counted into ``summary``
+    as the dict path counts it; None (nothing counted) for any other line, good or bad."""
+    try:
+        record = _RECORD.decode(line)
+    except (msgspec.DecodeError, msgspec.ValidationError, UnicodeDecodeError, RecursionError):
+        return None
+    times, miss = _times, _parsed
+    first, last, when = record.first_seen, record.last_seen, record.event_time
+    count = record.count
+    summary.documents += 1
+    summary.shapes[_RECORD_SHAPE] = summary.shapes.get(_RECORD_SHAPE, 0) + 1
+    summary.events += 1
+    return Event(
+        record.reason or "",
+        record.message or "",
+        record.type or "",
+        count if count is not None and 0 < count < 10**18 else 1,
+        times[first] if first in times else miss(first),
+        times[last] if last in times else miss(last),
+        times[when] if when in times else miss(when),
+        record.group_id or "",
+        record.group_name or "",
+        record.namespace or "",
+        record.object_kind or "",
+        record.object_name or "",
+        record.source or "",
+        record.name or "",
+    )
 
 
 def _events(group: _Group) -> list[Event]:
     group_id = group.container_group_id or ""
     group_name = group.name or ""
     group_ns = group.namespace or ""
-    time, make = parse_time, Event
+    times, miss, make = _times, _parsed, Event
     out: list[Event] = []
     append = out.append
     for record in group.events or ():
@@ -90,6 +167,7 @@ def _events(group: _Group) -> list[Event]:
         metadata = record.metadata
         count = record.count
         uid = (involved.uid or "") if involved else ""
+        first, last, when = record.first_timestamp, record.last_timestamp, record.event_time
         # Positional, in Event's field order (this loop runs once per event).
         append(
             make(
@@ -97,9 +175,9 @@ def _events(group: _Group) -> list[Event]:
                 record.message or "",
                 record.type or "",
                 count if count is not None and 0 < count < 10**18 else 1,
-                time(record.first_timestamp),
-                time(record.last_timestamp),
-                time(record.event_time),
+                times[first] if first in times else miss(first),
+                times[last] if last in times else miss(last),
+                times[when] if when in times else miss(when),
                 group_id or (uid if uid.startswith("eci-") else ""),
                 group_name,
                 group_ns or ((involved.namespace or "") if involved else ""),
