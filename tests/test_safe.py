@@ -6,7 +6,7 @@ import shlex
 
 import pytest
 
-from eci_events.render.safe import code_span, escape, markdown, shell
+from eci_events.render.safe import code_block, code_span, escape, markdown, shell
 
 
 @pytest.mark.parametrize(
@@ -88,3 +88,77 @@ def test_code_span_fence_outlasts_any_backtick_run(text: str) -> None:
 def test_shell_quotes_every_argument(name: str) -> None:
     line = shell(["kubectl", "describe", f"pod/{name}", "-n", "default"])
     assert shlex.split(line) == ["kubectl", "describe", f"pod/{name}", "-n", "default"]
+
+
+# Every member of the escaped set, ends of ranges included, with what a reader sees instead.
+ESCAPED = [
+    ("\x00", "^@"),
+    ("\x1b", "^["),
+    ("\x1f", "^_"),
+    ("\x7f", "^?"),
+    ("\x80", "\\x80"),
+    ("\x9f", "\\x9f"),
+    ("\u00ad", "\\u00ad"),  # soft hyphen
+    ("\u061c", "\\u061c"),  # Arabic letter mark
+    ("\u180e", "\\u180e"),  # Mongolian vowel separator
+    ("\u200b", "\\u200b"),
+    ("\u200f", "\\u200f"),
+    ("\u2028", "\\u2028"),
+    ("\u202e", "\\u202e"),
+    ("\u2060", "\\u2060"),
+    ("\u206f", "\\u206f"),
+    ("\ufeff", "\\ufeff"),
+    ("\ufff9", "\\ufff9"),
+    ("\ufffb", "\\ufffb"),
+]
+KEPT = [
+    "\x20",
+    "~",
+    "\xa0",
+    "\xae",
+    "\u061b",
+    "\u180d",
+    "\u200a",
+    "\u2010",
+    "\u2027",
+    "\u202f",
+    "\u205f",
+    "\u2070",
+    "\ufefe",
+    "\ufff8",
+    "\ufffc",
+    "日",
+]
+
+
+@pytest.mark.parametrize(("raw", "shown"), ESCAPED, ids=[f"U+{ord(r):04X}" for r, _ in ESCAPED])
+def test_every_escaped_character_and_range_end(raw: str, shown: str) -> None:
+    assert escape(f"a{raw}b") == f"a{shown}b"
+
+
+@pytest.mark.parametrize("kept", KEPT, ids=[f"U+{ord(k):04X}" for k in KEPT])
+def test_characters_beside_the_ranges_are_kept(kept: str) -> None:
+    assert escape(f"a{kept}b") == f"a{kept}b"
+
+
+@pytest.mark.parametrize("char", list("\\`*_{}[]<>#!|~&"))
+def test_every_markdown_metacharacter_is_escaped(char: str) -> None:
+    assert markdown(f"a{char}b") == f"a\\{char}b"
+
+
+@pytest.mark.parametrize(
+    ("raw", "shown"),
+    [("see https://x.example", "see https:\\/\\/x.example"), ("www.x.example", "www\\.x.example")],
+)
+def test_markdown_breaks_bare_links(raw: str, shown: str) -> None:
+    assert markdown(raw) == shown
+
+
+def test_markdown_escapes_terminal_characters_first() -> None:
+    assert markdown("a\x1b[31mb") == "a^\\[\\[31mb"
+
+
+def test_code_block_fence_outlasts_any_backtick_run_and_keeps_its_indent() -> None:
+    assert code_block(["plain"], "  ") == ["  ```", "  plain", "  ```"]
+    block = code_block(["a ```` b", "\x1b]0;t\x07"], "    ")
+    assert block == ["    `````", "    a ```` b", "    ^[]0;t^G", "    `````"]
