@@ -510,3 +510,63 @@ def test_server_text_is_kept_raw_here_for_the_cli_to_escape(emu: Emulator, hosti
     emu.inject("error", times=None, status=400, code=f"Bad{hostile}", message=hostile)
     result = fetcher(emu).fetch(Query(ids=("eci-a",)))
     assert hostile in result.failed[0].error  # escaped where it is printed (test_list)
+
+
+# -- what each answer means (mutation survivors) ------------------------------------------
+
+
+def test_waits_are_bounded_in_seconds() -> None:
+    assert backoff(1, 7200.0) == 60.0  # x-acs-retry-after of two hours: a minute at most
+    assert backoff(40, None, rng=lambda: 1.0) == 20.0  # exponential growth stops at 20 s
+
+
+def test_a_server_asking_for_hours_waits_a_minute(
+    emu: Emulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    waits: list[float] = []
+    monkeypatch.setattr(api.time, "sleep", waits.append)
+    emu.add_group("eci-a", events=[event("Started", type="Normal")])
+    emu.inject("throttle", retry_after_ms=7_200_000)
+    result = fetcher(emu).fetch(Query(ids=("eci-a",)))
+    assert not result.failed and waits == [60.0]
+
+
+@pytest.mark.parametrize("status", [500, 502, 599])
+def test_every_5xx_is_retried(emu: Emulator, status: int) -> None:
+    emu.inject("error", status=status, code="InternalError", times=None)
+    [failure] = fetcher(emu, max_attempts=2).fetch(Query(ids=("eci-a",))).failed
+    assert emu.request_count == 2
+    assert f"HTTP {status} InternalError" in failure.error
+
+
+def test_a_403_is_a_permission_problem_whatever_its_code(emu: Emulator) -> None:
+    emu.inject("error", status=403, code="SomethingNew", message="no", times=None)
+    [failure] = fetcher(emu).fetch(Query(ids=("eci-a",))).failed
+    assert emu.request_count == 1
+    assert failure.exit_code == 3
+    assert "grant this identity the RAM action eci:DescribeContainerGroupEvents" in failure.error
+
+
+def test_an_action_the_endpoint_does_not_serve_names_the_endpoint(emu: Emulator) -> None:
+    client = fetcher(emu).client
+    with pytest.raises(ConfigError, match="the endpoint does not serve NoSuchAction"):
+        client.call("NoSuchAction", {"RegionId": REGION})
+    assert emu.request_count == 1
+
+
+def test_when_every_call_fails_the_error_says_so(emu: Emulator) -> None:
+    from eci_events.sources.events_api import fetch_all
+
+    ids = [f"eci-{n:02d}" for n in range(21)]  # two calls
+    emu.inject("error", status=400, code="InvalidParameter", message="boom", ids=ids[:20])
+    emu.inject("error", status=400, code="InvalidParameter", message="bang", ids=ids[20:])
+    with pytest.raises(ApiError, match=r"every call failed; first: .*boom"):
+        fetch_all(fetcher(emu).client, Query(ids=tuple(ids)))
+
+
+def test_when_every_call_is_denied_it_is_a_configuration_error(emu: Emulator) -> None:
+    from eci_events.sources.events_api import fetch_all
+
+    emu.denied.add(KEY_ID)
+    with pytest.raises(ConfigError, match="eci:DescribeContainerGroupEvents"):
+        fetch_all(fetcher(emu).client, Query(ids=("eci-a", "eci-b")))

@@ -919,3 +919,101 @@ def test_since_that_leaves_nothing_says_how_old_the_newest_is() -> None:
     assert "Window   no event within --since\n" in result.stdout
     assert "all 13 events are older than --since 1h; the newest is 10d old" in result.stdout
     assert "no event carries a time" not in result.stdout
+
+
+# --------------------------------------------------------------------------------------------
+# One pod known by two names (its ECI id in one source, namespace/name in another) is one
+# group: counts add up, times widen, samples and parameters join (mutation survivors)
+
+NOSTOCK_K = "Create ECI failed because the specified instance is out of stock. ecs.c6.large in cn-hangzhou-k"
+NOSTOCK_J = "Create ECI failed because the specified instance is out of stock. ecs.c6.large in cn-hangzhou-j"
+
+
+def two_names(**options: Any) -> Diagnosis:
+    by_id = dict(group_name="api-0", namespace="shop")
+    by_pod = dict(object_name="api-0", namespace="shop", object_kind="Pod")
+    return diagnose(
+        [
+            ev("NoStock", "eci-9", NOSTOCK_K, when="08:10", count=3, **by_id),
+            Event(
+                reason="NoStock",
+                message=NOSTOCK_J,
+                type="Warning",
+                count=4,
+                first_seen=at("07:50"),
+                last_seen=at("08:30"),
+                **by_pod,
+            ),
+            ev("Started", "", "Started container", when="08:40", type_="Normal", **by_pod),
+        ],
+        **options,
+    )
+
+
+@pytest.mark.parametrize("by", ["reason", "group"])
+def test_a_pod_known_by_two_names_is_one_group_with_everything_added_up(by: str) -> None:
+    d = two_names(by=by)
+    (group,) = d.groups
+    assert group.ref.key == "eci-9"
+    assert (group.events, group.count) == (3, 8)
+    assert (group.first_seen, group.last_seen) == (at("07:50"), at("08:40"))
+    assert group.worst == Severity.ERROR
+    (finding,) = [f for f in d.findings if f.reason == "NoStock"]
+    assert (finding.events, finding.count, finding.group_count) == (2, 7, 1)
+    assert (finding.first_seen, finding.last_seen) == (at("07:50"), at("08:30"))
+    assert set(finding.messages) == {NOSTOCK_K, NOSTOCK_J}
+    assert set(finding.params["detail"]) == {
+        "ecs.c6.large in cn-hangzhou-k",
+        "ecs.c6.large in cn-hangzhou-j",
+    }
+    assert [ref.key for ref in finding.groups] == ["eci-9"]
+    (capacity,) = [c for c in d.conclusions if c.rule == "capacity"]  # two zones of one group
+    assert (capacity.zones, capacity.instance_types) == (
+        ("cn-hangzhou-j", "cn-hangzhou-k"),
+        ("ecs.c6.large",),
+    )
+    if by == "group":
+        assert finding.group is not None and finding.group.key == "eci-9"
+    assert d.group_count == 1 and d.object_count == 0
+
+
+def test_ties_rank_by_count_then_reason_then_variant_then_group() -> None:
+    d = diagnose(
+        [
+            ev("BackOff", "eci-b", when="08:30", count=1),
+            ev("NoStock", "eci-a", when="08:30", count=5),  # more: before BackOff
+            ev("BidFailed", "eci-a", when="08:30", count=1),  # same count: by name
+            ev("Failed", "eci-c", 'Failed to pull image "x": denied', when="08:30", count=1),
+            ev("Failed", "eci-c", "Internal PreStartContainer hook failed: x", when="08:30"),
+        ]
+    )
+    assert [(f.reason, f.variant) for f in d.findings] == [
+        ("NoStock", None),
+        ("BackOff", None),
+        ("BidFailed", None),
+        ("Failed", 0),
+        ("Failed", 2),
+    ]
+    by_group = diagnose(
+        [ev("NoStock", "eci-b", when="08:30"), ev("NoStock", "eci-a", when="08:30")], by="group"
+    )
+    assert [f.group.key for f in by_group.findings if f.group] == ["eci-a", "eci-b"]
+
+
+def test_groups_rank_by_worst_then_recency_then_count() -> None:
+    d = diagnose(
+        [
+            ev("BackOff", "eci-old", when="07:00", count=1),
+            ev("BackOff", "eci-new", when="08:50", count=1),
+            ev("BackOff", "eci-busy", when="08:50", count=9),
+            ev("OOMKilled", "eci-oom", "Out of memory", when="06:00"),  # critical, oldest
+            ev("Unhealthy", "eci-warn", "Readiness probe failed: x", when="08:59"),
+        ]
+    )
+    assert [g.ref.key for g in d.groups] == [
+        "eci-oom",
+        "eci-busy",
+        "eci-new",
+        "eci-old",
+        "eci-warn",
+    ]

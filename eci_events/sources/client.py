@@ -224,7 +224,7 @@ def classify(exc: BaseException, settings: Settings, action: str) -> Problem:
             f"throttled by the API ({code}){rid}; retry later or lower --concurrency"
         )
         if retry_after:
-            return Problem(True, throttled, min(float(retry_after) / 1000.0, RETRY_AFTER_CAP))
+            return Problem(True, throttled, float(retry_after) / 1000.0)  # backoff() caps it
         if code.startswith("Throttling"):
             return Problem(True, throttled)
         product = ram_action(action).split(":")[0].upper()
