@@ -8,7 +8,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from eci_events import library
-from eci_events.model import Event
+from eci_events.model import Event, Severity
 from eci_events.render.safe import code_block, escape, markdown
 from eci_events.sources.client import backoff
 
@@ -86,14 +86,46 @@ def test_groups_rank_by_worst_severity_then_recency_then_count() -> None:
         _event("eci-quiet", "Pulled", 1),  # info, most recent
         _event("eci-old-oom", "OOMKilled", 50),  # critical, old
         _event("eci-new-oom", "OOMKilled", 5),  # critical, recent
-        _event("eci-busy", "BackOff", 30, count=9),  # warning, many
-        _event("eci-calm", "BackOff", 30, count=2),  # warning, as recent, fewer
+        _event("eci-late-few", "BackOff", 30, count=2),  # warning, older, fewer, seen first
+        _event("eci-late-many", "BackOff", 30, count=9),  # warning, as old, more
+        _event("eci-recent-few", "BackOff", 10, count=2),  # warning, recent, fewer
     ]
     diagnosis = library.diagnose(events, now=NOW)
     assert [g.ref.key for g in diagnosis.groups] == [
         "eci-new-oom",
         "eci-old-oom",
-        "eci-busy",
-        "eci-calm",
+        "eci-recent-few",
+        "eci-late-many",
+        "eci-late-few",
         "eci-quiet",
     ]
+
+
+def test_findings_of_a_severity_rank_by_recency_then_count_then_reason() -> None:
+    events = [
+        _event("eci-a", "Zulu", 30, count=5),  # not in the catalog: Warning by its type
+        _event("eci-a", "Alpha", 30, count=1),
+        _event("eci-a", "Mike", 20, count=1),
+        _event("eci-b", "OOMKilled", 60),
+    ]
+    diagnosis = library.diagnose(events, now=NOW)
+    assert [f.reason for f in diagnosis.findings] == ["OOMKilled", "Mike", "Zulu", "Alpha"]
+
+
+def test_min_severity_keeps_findings_at_that_severity() -> None:
+    events = [_event("eci-a", "Zulu", 5), _event("eci-a", "Pulled", 5)]
+    diagnosis = library.diagnose(events, now=NOW, min_severity=Severity.WARNING)
+    assert [f.reason for f in diagnosis.findings] == ["Zulu"]
+
+
+def test_objects_are_counted_apart_from_container_groups() -> None:
+    deployment = Event(
+        reason="ScalingReplicaSet",
+        type="Normal",
+        namespace="default",
+        object_kind="Deployment",
+        object_name="web",
+        last_seen=NOW,
+    )
+    diagnosis = library.diagnose([deployment, _event("eci-a", "BackOff", 5)], now=NOW)
+    assert (diagnosis.group_count, diagnosis.object_count) == (1, 1)
