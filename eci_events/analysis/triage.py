@@ -6,10 +6,11 @@ container group; the cross-event rules run on those aggregates at the end. Work 
 depends only on an event's reason and message (catalog match, composite parts, zones,
 deadlines) is done once per distinct message and cached.
 
-Memory stays flat in the number of events and grows by about a hundred bytes per
-distinct container group: group statistics live in flat arrays, and the distinct
-groups, events and (finding, group) pairs are 64-bit fingerprints in compact tables.
-Lists of groups are capped; every count stays exact.
+Memory stays flat in the number of events and grows with what is distinct: group
+statistics live in flat arrays (about a hundred bytes a group), and the distinct groups,
+events and (finding, group) pairs are 64-bit fingerprints in compact tables (16 to 32
+bytes each); a million pods with one event each peak near 235 MiB in all. Lists of
+groups are capped; every count stays exact.
 """
 
 from __future__ import annotations
