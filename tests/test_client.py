@@ -515,7 +515,9 @@ def test_server_text_is_kept_raw_here_for_the_cli_to_escape(emu: Emulator, hosti
 # -- what each answer means (mutation survivors) ------------------------------------------
 
 
-def test_waits_are_bounded_in_seconds() -> None:
+def test_waits_are_bounded_in_seconds(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.undo()  # the real BACKOFF_BASE, not this file's fast one
+    assert 0.1 <= backoff(1, None, rng=lambda: 0.0) <= backoff(1, None, rng=lambda: 0.99) <= 0.2
     assert backoff(1, 7200.0) == 60.0  # x-acs-retry-after of two hours: a minute at most
     assert backoff(40, None, rng=lambda: 1.0) == 20.0  # exponential growth stops at 20 s
 

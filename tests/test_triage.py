@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 import pytest
@@ -1000,20 +1000,71 @@ def test_ties_rank_by_count_then_reason_then_variant_then_group() -> None:
     assert [f.group.key for f in by_group.findings if f.group] == ["eci-a", "eci-b"]
 
 
-def test_groups_rank_by_worst_then_recency_then_count() -> None:
-    d = diagnose(
-        [
-            ev("BackOff", "eci-old", when="07:00", count=1),
-            ev("BackOff", "eci-new", when="08:50", count=1),
-            ev("BackOff", "eci-busy", when="08:50", count=9),
-            ev("OOMKilled", "eci-oom", "Out of memory", when="06:00"),  # critical, oldest
-            ev("Unhealthy", "eci-warn", "Readiness probe failed: x", when="08:59"),
-        ]
+# --------------------------------------------------------------------------------------------
+# Ranking of groups and findings, levels and kinds (mutation survivors)
+
+NOON = datetime(2026, 11, 20, 12, 0, tzinfo=timezone.utc)
+
+
+def _event(group: str, reason: str, minutes_ago: int, count: int = 1) -> Event:
+    when = NOON - timedelta(minutes=minutes_ago)
+    return Event(
+        reason=reason,
+        message="",
+        type="Warning",
+        count=count,
+        first_seen=when,
+        last_seen=when,
+        group_id=group,
+        name=f"{group}.{reason}",
     )
-    assert [g.ref.key for g in d.groups] == [
-        "eci-oom",
-        "eci-busy",
-        "eci-new",
-        "eci-old",
-        "eci-warn",
+
+
+def test_groups_rank_by_worst_severity_then_recency_then_count() -> None:
+    events = [
+        _event("eci-quiet", "Pulled", 1),  # info, most recent
+        _event("eci-old-oom", "OOMKilled", 50),  # critical, old
+        _event("eci-new-oom", "OOMKilled", 5),  # critical, recent
+        _event("eci-late-few", "BackOff", 30, count=2),  # warning, older, fewer, seen first
+        _event("eci-late-many", "BackOff", 30, count=9),  # warning, as old, more
+        _event("eci-recent-few", "BackOff", 10, count=2),  # warning, recent, fewer
     ]
+    diagnosis = library.diagnose(events, now=NOON)
+    assert [g.ref.key for g in diagnosis.groups] == [
+        "eci-new-oom",
+        "eci-old-oom",
+        "eci-recent-few",
+        "eci-late-many",
+        "eci-late-few",
+        "eci-quiet",
+    ]
+
+
+def test_findings_of_a_severity_rank_by_recency_then_count_then_reason() -> None:
+    events = [
+        _event("eci-a", "Zulu", 30, count=5),  # not in the catalog: Warning by its type
+        _event("eci-a", "Alpha", 30, count=1),
+        _event("eci-a", "Mike", 20, count=1),
+        _event("eci-b", "OOMKilled", 60),
+    ]
+    diagnosis = library.diagnose(events, now=NOON)
+    assert [f.reason for f in diagnosis.findings] == ["OOMKilled", "Mike", "Zulu", "Alpha"]
+
+
+def test_min_severity_keeps_findings_at_that_severity() -> None:
+    events = [_event("eci-a", "Zulu", 5), _event("eci-a", "Pulled", 5)]
+    diagnosis = library.diagnose(events, now=NOON, min_severity=Severity.WARNING)
+    assert [f.reason for f in diagnosis.findings] == ["Zulu"]
+
+
+def test_objects_are_counted_apart_from_container_groups() -> None:
+    deployment = Event(
+        reason="ScalingReplicaSet",
+        type="Normal",
+        namespace="default",
+        object_kind="Deployment",
+        object_name="web",
+        last_seen=NOON,
+    )
+    diagnosis = library.diagnose([deployment, _event("eci-a", "BackOff", 5)], now=NOON)
+    assert (diagnosis.group_count, diagnosis.object_count) == (1, 1)
