@@ -311,6 +311,8 @@ def diagnose_groups(
         timeline=timeline,
         sources=[summary],
     )
+    # The API applied --since (SinceSecond); recorded, not applied again by our clock.
+    diagnosis = replace(diagnosis, since_seconds=query.since)
     if not context:
         return diagnosis, result
     from eci_events.live import gather

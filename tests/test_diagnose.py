@@ -322,7 +322,9 @@ def test_a_missing_permission_degrades_only_its_part(emu: Emulator) -> None:
     notes = result.stderr.splitlines()
     assert len(notes) == 2
     assert any("account usage" in n and "eci:ListUsage" in n for n in notes)
-    assert any("vSwitches" in n and "vpc:DescribeVSwitches" in n for n in notes)
+    vpc = next(n for n in notes if "vSwitches" in n)
+    # The denial names the action once, and the policy of the action's own product.
+    assert vpc.count("vpc:DescribeVSwitches") == 1 and "AliyunVPCReadOnlyAccess" in vpc
     block = context_block(result.stdout)
     assert "ecs.c6.xlarge has stock now in cn-hangzhou-h" in block
     assert "The VPC's vSwitches could not be listed; add vSwitches of" in block
@@ -447,6 +449,7 @@ def test_an_unknown_name_is_a_usage_error(emu: Emulator) -> None:
 def test_markdown_carries_the_context_in_code_blocks(emu: Emulator) -> None:
     stock_world(emu)
     text = diagnose(emu, STOCK_ID, "-o", "markdown").stdout
+    assert text.startswith("## eci-events diagnose: Diagnosis of 1 event")
     assert "### Live context" in text
     assert "    ```\n    VSwitchId=vsw-testh,vsw-testi\n" in text
 
@@ -505,3 +508,40 @@ def test_a_line_to_paste_moves_left_to_stay_whole_within_the_width() -> None:
     paste = 'k8s.aliyun.com/eci-vswitch: "vsw-bp1demo0000000000h,vsw-bp1demo0000000000i"'
     assert f"\n     {paste}\n" in result.stdout  # 5 spaces, not 6: 80 cells in all
     assert "\n      VSwitchId=vsw-bp1demo0000000000h,vsw-bp1demo0000000000i\n" in result.stdout
+
+
+def test_suggested_commands_read_from_where_diagnose_read(emu: Emulator) -> None:
+    oom_world(emu)
+    doc = data(diagnose(emu, OOM_ID, "--since", "2h", "-o", "json"))
+    assert doc["options"]["since_seconds"] == 7200
+    listed = [n for f in doc["findings"] for n in f["next"] if n.startswith("eci-events list")]
+    assert listed and all(
+        n.endswith(f"--region {REGION} --endpoint {emu.endpoint}") for n in listed
+    )
+
+
+def test_groups_without_events_say_so(emu: Emulator) -> None:
+    stock_world(emu)
+    result = diagnose(emu, "eci-bp1nobody00000001", "--no-context", "--width", "100")
+    assert result.exit_code == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("Diagnosis of 0 events")
+    assert lines[1].split() == ["Window", "no", "events"]
+    assert lines[-1] == "No events for these container groups."
+
+
+@pytest.mark.parametrize(
+    "args, words",
+    [
+        (("--no-context", "--logs"), "--logs reads the live context, which --no-context skips"),
+        ((STOCK_ID, "--zone", "cn-hangzhou-k"), "give container group ids or --zone, not both"),
+        (("--name", "web", "--tag", "a=b"), "give --name or --tag, not both"),
+    ],
+)
+def test_contradicting_options_are_refused(
+    emu: Emulator, args: tuple[str, ...], words: str
+) -> None:
+    result = diagnose(emu, *args)
+    assert result.exit_code == 2
+    assert words in result.stderr
+    assert emu.requests == []

@@ -328,6 +328,17 @@ def test_client_side_filters(emu: Emulator, two_groups: dict[str, datetime]) -> 
     assert none.stderr.startswith("No events matched the filters (2 fetched for group eci-web01")
 
 
+def test_ids_with_group_filters_are_refused(emu: Emulator) -> None:
+    """A group the filter leaves out would be reported as not found in the region."""
+    result = list_cmd(emu, "eci-web01", "--tag", "app=web", "--vswitch", "vsw-1")
+    assert result.exit_code == 2
+    assert result.stderr.endswith(
+        "Error: give container group ids or --tag, --vswitch, not both: "
+        "filters select groups instead of ids\n"
+    )
+    assert emu.requests == []
+
+
 def test_since_source_and_group_filters_reach_the_api(emu: Emulator) -> None:
     result = list_cmd(
         emu,
@@ -361,7 +372,7 @@ def test_since_source_and_group_filters_reach_the_api(emu: Emulator) -> None:
         "ResourceGroupId": "rg-1",
     }
     assert result.stderr == (
-        "No events found for all container groups with tag app=web, tag env=prod, "
+        "No events found for container groups with tag app=web, tag env=prod, "
         "zone cn-hangzhou-k, vSwitch vsw-1, resource group rg-1, source K8sAgent "
         "in cn-hangzhou (window: last 2h).\n"
     )
@@ -571,7 +582,7 @@ def test_partial_failure_shows_successes_and_exits_4(emu: Emulator) -> None:
     assert len(result.stdout.splitlines()) == 20
     assert "pod/eci-00" in result.stdout and "eci-21" not in result.stdout
     assert result.stderr.startswith(
-        "error: 5 group(s) eci-20, eci-21, eci-22, eci-23, eci-24 failed: "
+        "error: 5 container groups failed (eci-20, eci-21, eci-22, eci-23, eci-24): "
         "the ECI API failed with HTTP 503 ServiceUnavailable"
     )
     assert "20 events (0 warnings) from 20 container groups" in result.stderr

@@ -885,9 +885,9 @@ def test_the_table_names_other_objects_apart_from_groups() -> None:
     assert result.stdout.startswith(
         "Triage of 13 events (72 with repeats) in 3 container groups and 5 other objects"
     )
-    assert "1. FailedCreate · error · Warning · 0 container groups and 1 other object · x5" in (
-        result.stdout
-    )
+    assert "1. FailedCreate · error · Warning · 1 object · x5" in result.stdout
+    finding = result.stdout[result.stdout.index("1. FailedCreate") :]
+    assert "\n   Objects: shop/replicaset/web-7c9d5\n" in finding
 
 
 def test_a_generic_variant_ranks_after_the_specific_one() -> None:

@@ -7,7 +7,7 @@ translated or filled-in text and no shell lines. Renderers turn it into words.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from eci_events.analysis.context import Context
@@ -140,6 +140,20 @@ class Diagnosis:
     noise: Noise
     worst: Severity | None  # over every finding and the noise, whatever min_severity hides
     context: Context | None = None  # diagnose: what the API says of each group now
+
+    def with_list_flags(self, flags: tuple[str, ...]) -> Diagnosis:
+        """The same, with ``flags`` (--region, --endpoint, --demo...) added to every suggested
+        ``eci-events list``, so that it reads the groups from where they were read."""
+        if not flags:
+            return self
+
+        def step(s: NextStep) -> NextStep:
+            return NextStep(s.argv + flags) if s.argv[:2] == ("eci-events", "list") else s
+
+        findings = tuple(
+            replace(f, next_steps=tuple(step(s) for s in f.next_steps)) for f in self.findings
+        )
+        return replace(self, findings=findings)
 
     def fails(self, threshold: Severity | None) -> bool:
         return threshold is not None and self.worst is not None and self.worst >= threshold

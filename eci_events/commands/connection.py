@@ -52,6 +52,16 @@ class Connection:
         if self.demo and named:
             raise click.UsageError(f"--demo serves its own samples; drop {', '.join(named)}")
 
+    def flags(self) -> tuple[str, ...]:
+        """The options that say where the groups live, to repeat in a suggested command."""
+        if self.demo:
+            return ("--demo",)
+        named = (("--region", self.region), ("--profile", self.profile))
+        found = [part for flag, value in named if value for part in (flag, value)]
+        if self.endpoint:
+            found += ["--endpoint", self.endpoint]
+        return (*found, *(("--vpc",) if self.vpc else ()))
+
     @contextmanager
     def open(self, now: datetime) -> Iterator[Client]:
         """The API client (for --demo, the bundled endpoint's, built around ``now``)."""
@@ -99,21 +109,49 @@ def selection_options(func: F) -> F:
                 multiple=True,
                 callback=_tags,
                 metavar="KEY=VALUE",
-                help="Without ids: groups with this tag (repeatable, all must match).",
+                help="Instead of ids: groups with this tag (repeatable, all must match).",
             ),
-            click.option("--zone", metavar="ZONE_ID", help="Without ids: groups in this zone."),
+            click.option("--zone", metavar="ZONE_ID", help="Instead of ids: groups in this zone."),
             click.option(
-                "--vswitch", metavar="VSW_ID", help="Without ids: groups in this vSwitch."
+                "--vswitch", metavar="VSW_ID", help="Instead of ids: groups in this vSwitch."
             ),
             click.option(
                 "--resource-group",
                 metavar="RG_ID",
-                help="Without ids: groups in this resource group.",
+                help="Instead of ids: groups in this resource group.",
             ),
         ]
     ):
         func = option(func)
     return func
+
+
+def check_selection(
+    group_ids: Sequence[str],
+    name: str | None,
+    tags: Sequence[tuple[str, str]],
+    zone: str | None,
+    vswitch: str | None,
+    resource_group: str | None,
+) -> None:
+    """Groups are chosen by ids (or a name) or by filters, as kubectl refuses names with a
+    selector: the API's reading of both at once is undocumented, and a group filtered out
+    would be reported as not found."""
+    filters = [
+        flag
+        for flag, value in (
+            ("--tag", tags),
+            ("--zone", zone),
+            ("--vswitch", vswitch),
+            ("--resource-group", resource_group),
+        )
+        if value
+    ]
+    chosen = "container group ids" if group_ids else "--name" if name else None
+    if filters and chosen:
+        raise click.UsageError(
+            f"give {chosen} or {', '.join(filters)}, not both: filters select groups instead of ids"
+        )
 
 
 def name_option(func: F) -> F:

@@ -10,6 +10,7 @@ import click
 
 from eci_events.commands.connection import (
     Connection,
+    check_selection,
     connection_options,
     name_option,
     note,
@@ -108,6 +109,9 @@ def diagnose(
     from eci_events.render.terminal import is_terminal
     from eci_events.sources.events_api import Query
 
+    check_selection(group_ids, name, tags, zone, vswitch, resource_group)
+    if no_context and logs:
+        raise click.UsageError("--logs reads the live context, which --no-context skips; drop one")
     ids, selection = read_stdin_ids(group_ids, lang)
     connection.check_demo(("--vpc-api-endpoint", vpc_api_endpoint))
     moment = now or datetime.now(timezone.utc)
@@ -133,7 +137,8 @@ def diagnose(
     from eci_events.render import notes
     from eci_events.render.context import notes as context_notes
 
-    print_diagnosis(diagnosis, output, lang, color, width, timeline, KIND)
+    diagnosis = diagnosis.with_list_flags(connection.flags())
+    print_diagnosis(diagnosis, output, lang, color, width, timeline, "diagnose", KIND)
     for line in notes.problems(result, region_id, lang):
         note(line)
     if diagnosis.context is not None:

@@ -15,6 +15,7 @@ import click
 
 from eci_events.commands.connection import (
     Connection,
+    check_selection,
     connection_options,
     name_option,
     note,
@@ -138,6 +139,7 @@ def list_events(
     from eci_events.model import Severity
     from eci_events.sources.events_api import Query
 
+    check_selection(group_ids, name, tags, zone, vswitch, resource_group)
     given, _ = read_stdin_ids(group_ids, lang)
     connection.check_demo()
     if watch and output in ("json", "yaml"):

@@ -17,6 +17,7 @@ def print_diagnosis(
     color: str,
     width: int | None,
     timeline: bool,
+    command: str = "triage",
     kind: str | None = None,
 ) -> None:
     catalog = load_catalog()
@@ -36,7 +37,7 @@ def print_diagnosis(
     if output == "markdown":
         from eci_events.render.triage_markdown import report
 
-        click.echo(_safe(report(diagnosis, catalog, lang)), nl=False)
+        click.echo(_safe(report(diagnosis, catalog, lang, command)), nl=False)
         return
     from eci_events.render.layout import plain, rich_text
     from eci_events.render.terminal import color_enabled, make_console, prose_width
@@ -45,7 +46,7 @@ def print_diagnosis(
     stdout = sys.stdout
     colored = color_enabled(color, stdout)
     fitted = prose_width(width, stdout)
-    lines = report_lines(diagnosis, catalog, lang, fitted, timeline=timeline)
+    lines = report_lines(diagnosis, catalog, lang, fitted, timeline, command)
     if not colored:
         click.echo(_safe(plain(lines)), nl=False)
         return

@@ -233,7 +233,14 @@ def notes(ctx: Context, lang: str) -> list[str]:
     """Lines for stderr (unescaped, as the caller escapes what it writes): the parts that
     could not be read, with the RAM action each needs, and groups or pods left out."""
     out = [
-        word(lang, "unavailable", part=word(lang, f"part_{u.part}"), action=u.action, error=u.error)
+        # An access-denied error names the action already; other errors do not.
+        word(
+            lang,
+            "unavailable_named" if u.action in u.error else "unavailable",
+            part=word(lang, f"part_{u.part}"),
+            action=u.action,
+            error=u.error,
+        )
         for u in ctx.unavailable
     ]
     if ctx.not_found:

@@ -32,6 +32,9 @@ def time_text(moment: object) -> str:
 
 
 def groups_phrase(lang: str, groups: int, objects: int = 0) -> str:
+    """``3 container groups and 2 other objects``; ``2 objects`` when there is no group."""
+    if objects and not groups:
+        return count(lang, objects, "bare_object")
     text = count(lang, groups, "group")
     if objects:
         text += f" {word(lang, 'and')} " if lang == "en" else word(lang, "and")
@@ -108,12 +111,21 @@ def events_phrase(lang: str, events: int, occurrences: int) -> str:
     return text
 
 
-def title(d: Diagnosis, lang: str) -> str:
-    """``Triage of N events (M with repeats) in G container groups from S sources``."""
+def title(d: Diagnosis, lang: str, command: str = "triage") -> str:
+    """``Triage of N events (M with repeats) in G container groups from S sources``
+    (``Diagnosis of ...`` for diagnose)."""
     return word(
         lang,
-        "title",
+        "title" if command == "triage" else "title_diagnose",
         events=events_phrase(lang, d.events, d.occurrences),
         groups=groups_phrase(lang, d.group_count, d.object_count),
         sources=count(lang, len(d.sources), "source"),
     )
+
+
+def where_label(lang: str, groups: int, objects: int) -> str:
+    """``Groups``, ``Objects`` (Deployments, Nodes...) or both: what a list of keys holds."""
+    key = (
+        "groups_label" if not objects else "objects_label" if not groups else "groups_objects_label"
+    )
+    return word(lang, key)

@@ -25,12 +25,12 @@ def ids_text(ids: Sequence[str], lang: str) -> str:
 
 def describe(query: Query, lang: str) -> str:
     """What was searched, in words."""
+    filters = query.filters
     if query.ids:
         key = "query_groups" if len(query.ids) > 1 else "query_group"
         text = word(lang, key, ids=ids_text(query.ids, lang))
     else:
-        text = word(lang, "query_all")
-    filters = query.filters
+        text = word(lang, "query_filtered" if filters else "query_all")
     if filters:
         text += (" " if lang == "en" else "") + word(
             lang, "query_with", filters=", ".join(f"{what} {value}" for what, value in filters)
@@ -50,7 +50,7 @@ def failure(failed: Failure, lang: str) -> str:
     return word(
         lang,
         "failed_ids",
-        n=len(failed.group_ids),
+        groups=count(lang, len(failed.group_ids), "group"),
         ids=ids_text(failed.group_ids, lang),
         error=failed.error,
     )
@@ -128,7 +128,10 @@ def poll_failed(error: str, interval: float, lang: str) -> str:
 
 
 def poll_failures(result: Result, lang: str) -> list[str]:
-    return [word(lang, "poll_partial", n=len(f.group_ids), error=f.error) for f in result.failed]
+    return [
+        word(lang, "poll_partial", groups=count(lang, len(f.group_ids), "group"), error=f.error)
+        for f in result.failed
+    ]
 
 
 def watching(query: Query, interval: float, lang: str) -> str:

@@ -18,8 +18,9 @@ from eci_events.render.words import word
 _LISTED = 10
 
 
-def report(d: Diagnosis, catalog: Catalog, lang: str, heading: str = "eci-events triage") -> str:
-    out: list[str] = [f"## {heading}: {markdown(say.title(d, lang))}", ""]
+def report(d: Diagnosis, catalog: Catalog, lang: str, command: str = "triage") -> str:
+    title = markdown(say.title(d, lang, command))
+    out: list[str] = [f"## eci-events {command}: {title}", ""]
     out.append(f"- **{word(lang, 'window')}:** {markdown(window_text(d, lang))}")
     sources = "; ".join(
         f"{code_span(s.name)} ({markdown(', '.join(s.shapes) or s.format or '-')}: {s.events:,})"
@@ -69,7 +70,8 @@ def report(d: Diagnosis, catalog: Catalog, lang: str, heading: str = "eci-events
             total = f.group_count + f.object_count
             if total > min(len(f.groups), _LISTED):
                 groups += ", " + word(lang, "more", n=f"{total - min(len(f.groups), _LISTED):,}")
-            out.append(f"- **{word(lang, 'groups_label')}:** {groups}")
+            label = say.where_label(lang, f.group_count, f.object_count)
+            out.append(f"- **{label}:** {groups}")
             for message in f.messages:
                 out.append(f"- **{word(lang, 'message')}:** {code_span(message)}")
             if f.parts:

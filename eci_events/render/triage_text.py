@@ -73,14 +73,16 @@ def notes(d: Diagnosis, lang: str) -> list[str]:
 
 def window_text(d: Diagnosis, lang: str) -> str:
     if d.first_seen is None or d.last_seen is None:
-        return word(lang, "no_window_since" if d.skipped_old and not d.events else "no_window")
+        if not d.events:
+            return word(lang, "no_window_since" if d.skipped_old else "no_window_empty")
+        return word(lang, "no_window")
     span = human_duration(d.last_seen - d.first_seen)
     ago = human_duration(d.now - d.last_seen)
     return f"{_time(d.first_seen)} → {_time(d.last_seen)} ({span}), " + word(lang, "ended", age=ago)
 
 
-def header_lines(d: Diagnosis, lang: str, width: int) -> list[Line]:
-    lines = wrapped(escape(say.title(d, lang)), width, 2, "bold", first=[])
+def header_lines(d: Diagnosis, lang: str, width: int, command: str = "triage") -> list[Line]:
+    lines = wrapped(escape(say.title(d, lang, command)), width, 2, "bold", first=[])
     keys = ("window", "sources_label", "notes")
     label_width = max(display_width(word(lang, key)) for key in keys)
 
@@ -170,7 +172,8 @@ def conclusion_lines(d: Diagnosis, catalog: Catalog, lang: str, width: int) -> l
         lines += wrapped(say.conclusion_advice(c, catalog, lang, escape), width, indent)
         total = c.group_count + c.object_count
         if total:
-            groups = f"{word(lang, 'groups_label')}: {group_list(lang, c.groups, total)}"
+            where = say.where_label(lang, c.group_count, c.object_count)
+            groups = f"{where}: {group_list(lang, c.groups, total)}"
             lines += wrapped(groups, width, indent)
     return lines
 
@@ -228,9 +231,8 @@ def finding_lines(rank: int, f: Finding, catalog: Catalog, lang: str, width: int
         lines += wrapped(f"{word(lang, 'group_label')}: {escape(f.group.key)}", width, indent)
     else:
         total = f.group_count + f.object_count
-        lines += wrapped(
-            f"{word(lang, 'groups_label')}: {group_list(lang, f.groups, total)}", width, indent
-        )
+        label = say.where_label(lang, f.group_count, f.object_count)
+        lines += wrapped(f"{label}: {group_list(lang, f.groups, total)}", width, indent)
     if f.messages:
         key = "message" if len(f.messages) == 1 else "messages_label"
         lines += wrapped(f"{word(lang, key)}:", width, indent)
@@ -270,13 +272,23 @@ def noise_lines(d: Diagnosis, lang: str, width: int) -> list[Line]:
     return wrapped(word(lang, "noise", events=events, reasons=reasons), width, 2, "dim", first=[])
 
 
+# What an empty report says: triage read an input; diagnose asked about groups.
+_EMPTY = {"triage": "", "diagnose": "_groups"}
+
+
 def report_lines(
-    d: Diagnosis, catalog: Catalog, lang: str, width: int, timeline: bool = False
+    d: Diagnosis,
+    catalog: Catalog,
+    lang: str,
+    width: int,
+    timeline: bool = False,
+    command: str = "triage",
 ) -> list[Line]:
     """The whole report as styled lines."""
-    lines = header_lines(d, lang, width)
+    lines = header_lines(d, lang, width, command)
     if d.events == 0:
-        return [*lines, [], [(word(lang, "no_events"), None)]]
+        nothing = "no_events_since" if d.skipped_old else f"no_events{_EMPTY[command]}"
+        return [*lines, [], [(word(lang, nothing), None)]]
     if timeline:
         block = timeline_lines(d, lang, width)
         if block:

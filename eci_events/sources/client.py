@@ -244,7 +244,7 @@ def classify(exc: BaseException, settings: Settings, action: str) -> Problem:
                 False,
                 ConfigError(
                     f"access denied ({code}){rid}; grant this identity the RAM action "
-                    f"{ram_action(action)} (e.g. the AliyunECIReadOnlyAccess policy)"
+                    f"{ram_action(action)} (e.g. the {_READ_ONLY[ram_action(action)[:3]]} policy)"
                 ),
             )
         if code in ("InvalidRegionId", "MissingRegionId", "InvalidRegionId.NotFound"):
@@ -269,6 +269,10 @@ def classify(exc: BaseException, settings: Settings, action: str) -> Problem:
     return Problem(
         False, ApiError(f"unexpected failure: {type(exc).__name__}: {redact(str(exc))[:200]}")
     )
+
+
+# The system policy that grants a product's read-only actions, by the action's prefix.
+_READ_ONLY = {"eci": "AliyunECIReadOnlyAccess", "vpc": "AliyunVPCReadOnlyAccess"}
 
 
 def ram_action(action: str) -> str:

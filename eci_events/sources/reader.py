@@ -43,10 +43,10 @@ _TABLE = re.compile(rb"^\s*(?:NAMESPACE\s+)?(?:LAST SEEN|LAST\s+SEEN)\s+TYPE\s+R
 
 PIPE_HINT = (
     "no input: pipe events in or name files, e.g. "
-    "'kubectl get events -o json | eci-events triage', "
-    "'aliyun eci DescribeContainerGroupEvents --RegionId cn-hangzhou "
-    "--ContainerGroupIds '[\"eci-...\"]' | eci-events triage' or "
-    "'eci-events triage events.json' (see: eci-events triage --help)"
+    "kubectl get events -o json | eci-events triage; "
+    "aliyun eci DescribeContainerGroupEvents --RegionId cn-hangzhou "
+    "--ContainerGroupIds '[\"eci-...\"]' | eci-events triage; "
+    "or eci-events triage events.json (see: eci-events triage --help)"
 )
 TABLE_HINT = (
     "this looks like a table, not event data: ask for JSON, e.g. "
