@@ -363,6 +363,22 @@ def test_unexpected_errors_are_api_errors() -> None:
     assert isinstance(problem.error, ApiError) and not problem.retry
 
 
+SIGNED = "https://sts.aliyuncs.com/?AccessKeyId=LTAIcanary&Signature=c4n4ry%3D&SecurityToken=tok"
+
+
+def test_errors_nobody_foresaw_are_redacted_too() -> None:
+    """The two catch-all messages carry the library's own text: it passes the scrubber."""
+    from darabonba.exceptions import UnretryableException
+    from darabonba.policy.retry import RetryPolicyContext
+
+    inner = ValueError(f"cannot sign {SIGNED}")
+    wrapped = UnretryableException(RetryPolicyContext(exception=inner))
+    for exc in (wrapped, RuntimeError(f"cannot sign {SIGNED}")):
+        text = str(api.classify(exc, Settings(REGION, "h"), "X").error)
+        assert "https://sts.aliyuncs.com/?***" in text
+        assert "canary" not in text and "c4n4ry" not in text and "tok" not in text
+
+
 # -- answers that are not what the API promises (nothing is ever "no events") ----------------
 
 
