@@ -294,6 +294,13 @@ def diagnose_groups(
     from eci_events.sources.events_api import fetch_all
     from eci_events.sources.shapes import SourceSummary
 
+    given = {s.group_id for s in specs}
+    todo = [i for i in query.ids if i not in given]
+    described = None
+    if context and todo:  # described while their events are read; --concurrency bounds both
+        from eci_events.live import Described
+
+        described = Described(client, todo)
     result = fetch_all(client, query)
     summary = SourceSummary(
         f"{client.settings.region} (DescribeContainerGroupEvents)",
@@ -323,5 +330,14 @@ def diagnose_groups(
         dict.fromkeys(g.group_id for g in result.groups if g.group_id)
     )
     vpc = vpc_endpoint or vpc_api_endpoint(client)
-    live = gather(client, ids, result.events, specs, selection, logs=logs, vpc_endpoint=vpc)
+    live = gather(
+        client,
+        ids,
+        result.events,
+        specs,
+        selection,
+        logs=logs,
+        vpc_endpoint=vpc,
+        described=described,
+    )
     return replace(diagnosis, context=live), result
