@@ -22,11 +22,12 @@ from typing import IO, TYPE_CHECKING
 # imported by the calls that need it.
 from eci_events.catalog import Catalog, Match, Rule, load_catalog
 from eci_events.errors import ApiError, InputError
-from eci_events.model import Event, Severity
+from eci_events.severity import Severity
 
 if TYPE_CHECKING:
     from eci_events.analysis.diagnosis import Diagnosis
     from eci_events.annotate import Annotated, Annotator
+    from eci_events.model import Event
     from eci_events.sources.client import Client
     from eci_events.sources.context_api import GroupSpec
     from eci_events.sources.events_api import Query, Result
