@@ -16,8 +16,8 @@ that the stock, size and vSwitch questions repeat and are asked once; every fift
 has a container killed for memory (OOMKilled, restarted); one group has a quota event.
 
 Also printed, for reading the floor: the calls by action, and what the waves of calls the
-command must make one after another (events, then specifications, then the questions
-they raise) allow at best.
+command must make one after another (events and specifications, then the questions they
+raise) allow at best.
 """
 
 from __future__ import annotations
@@ -51,10 +51,10 @@ SPECS = (
     ("ecs.c6.large", 2, 4, "NoSpot", VPCS[1]),
     ("ecs.c6.xlarge", 4, 8, "SpotAsPriceGo", VPCS[1]),
 )
-# The calls diagnose makes one wave after another: a wave needs the answers of the one before.
+# The calls diagnose makes one wave after another: a wave needs the answers of the one before
+# (the groups of ids given are described while their events are read).
 WAVES = (
-    ("DescribeContainerGroupEvents",),
-    ("DescribeContainerGroups",),
+    ("DescribeContainerGroupEvents", "DescribeContainerGroups"),
     ("DescribeAvailableResource", "DescribeRegions", "DescribeVSwitches", "ListUsage"),
 )
 

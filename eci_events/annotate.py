@@ -11,7 +11,8 @@ from collections.abc import Iterable
 from typing import NamedTuple
 
 from eci_events.catalog import Catalog, Match
-from eci_events.model import Event, Severity
+from eci_events.model import Event
+from eci_events.severity import Severity
 
 _CACHE_LIMIT = 20_000  # distinct (reason, message) pairs kept; a stream of unique texts recycles it
 

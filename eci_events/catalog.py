@@ -15,8 +15,8 @@ from functools import cache, cached_property
 from types import MappingProxyType
 from typing import Any, NamedTuple
 
-from eci_events.matching import json_params, normalise, template
-from eci_events.model import Severity
+from eci_events.matching import Template, json_params, normalise
+from eci_events.severity import Severity
 
 SECTIONS = (
     "instance",
@@ -66,6 +66,14 @@ class Link(NamedTuple):
     url: Localized  # "en" always; "ja" where a Japanese page exists
 
 
+@cache
+def _prepared(template: str, params: tuple[str, ...]) -> Template:
+    """A variant's template, parsed once (slots named ``*_id`` and a few others hold one
+    word, never a space)."""
+    tokens = tuple(name.endswith("_id") or name in _TOKEN_PARAMS for name in params)
+    return Template.parse(template, tokens)
+
+
 class Variant(NamedTuple):
     template: str | None
     params: tuple[str, ...]
@@ -93,8 +101,7 @@ class Variant(NamedTuple):
             return json_params(message, self.json_keys)
         if self.template is None:
             return None
-        tokens = tuple(name.endswith("_id") or name in _TOKEN_PARAMS for name in self.params)
-        values = template(self.template, tokens).match(
+        values = _prepared(self.template, self.params).match(
             normalise(message) if normalised is None else normalised
         )
         if values is None:

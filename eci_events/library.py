@@ -22,11 +22,12 @@ from typing import IO, TYPE_CHECKING
 # imported by the calls that need it.
 from eci_events.catalog import Catalog, Match, Rule, load_catalog
 from eci_events.errors import ApiError, InputError
-from eci_events.model import Event, Severity
+from eci_events.severity import Severity
 
 if TYPE_CHECKING:
     from eci_events.analysis.diagnosis import Diagnosis
     from eci_events.annotate import Annotated, Annotator
+    from eci_events.model import Event
     from eci_events.sources.client import Client
     from eci_events.sources.context_api import GroupSpec
     from eci_events.sources.events_api import Query, Result
@@ -294,6 +295,13 @@ def diagnose_groups(
     from eci_events.sources.events_api import fetch_all
     from eci_events.sources.shapes import SourceSummary
 
+    given = {s.group_id for s in specs}
+    todo = [i for i in query.ids if i not in given]
+    described = None
+    if context and todo:  # described while their events are read; --concurrency bounds both
+        from eci_events.live import Described
+
+        described = Described(client, todo)
     result = fetch_all(client, query)
     summary = SourceSummary(
         f"{client.settings.region} (DescribeContainerGroupEvents)",
@@ -323,5 +331,14 @@ def diagnose_groups(
         dict.fromkeys(g.group_id for g in result.groups if g.group_id)
     )
     vpc = vpc_endpoint or vpc_api_endpoint(client)
-    live = gather(client, ids, result.events, specs, selection, logs=logs, vpc_endpoint=vpc)
+    live = gather(
+        client,
+        ids,
+        result.events,
+        specs,
+        selection,
+        logs=logs,
+        vpc_endpoint=vpc,
+        described=described,
+    )
     return replace(diagnosis, context=live), result

@@ -7,6 +7,7 @@ action it needs; every other part still comes back.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import partial
@@ -45,6 +46,32 @@ class _Answers:
     unavailable: list[Unavailable] = field(default_factory=list)
 
 
+class Described:
+    """DescribeContainerGroups of known ids, asked on a thread of its own while their
+    events are read: the context's first question costs no round trip of its own."""
+
+    def __init__(self, client: Client, ids: Sequence[str]) -> None:
+        self._answer: list[Any] = []
+
+        def ask() -> None:
+            try:
+                self._answer.append(api.describe_groups(client, ids))
+            except BaseException as problem:  # handed to the thread that reads the answer
+                self._answer.append(problem)
+
+        # A daemon thread: Ctrl-C or an error exit does not wait for it.
+        self._thread = threading.Thread(target=ask, daemon=True)
+        self._thread.start()
+
+    def result(self) -> tuple[list[api.GroupSpec], list[tuple[list[str], str]]]:
+        self._thread.join()
+        answer = self._answer[0]
+        if isinstance(answer, BaseException):
+            raise answer
+        found: tuple[list[api.GroupSpec], list[tuple[list[str], str]]] = answer
+        return found
+
+
 def needs(events: Iterable[Event]) -> dict[str, tuple[dict[str, None], dict[str, None]]]:
     """Per group: the context kinds its events ask for, and its reasons."""
     annotator = Annotator(load_catalog())
@@ -67,13 +94,16 @@ def gather(
     *,
     logs: bool = False,
     vpc_endpoint: tuple[str, str] | None = None,
+    described: Described | None = None,
 ) -> Context:
+    """The context of groups ``ids``; ``specs`` and ``described`` are what was learnt of
+    them already (``described``: a DescribeContainerGroups of every id, made early)."""
     asked = needs(events)
     unavailable: list[Unavailable] = []
     known = {s.group_id: s for s in specs}
     missing = [i for i in ids if i not in known]
     if missing:
-        found, failures = api.describe_groups(client, missing)
+        found, failures = described.result() if described else api.describe_groups(client, missing)
         known.update({s.group_id: s for s in found})
         unavailable += [_unavailable("groups", error) for _, error in failures]
     answers = _ask(client, [known[i] for i in ids if i in known], asked, logs, vpc_endpoint)

@@ -13,7 +13,6 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping, Sequence
-from functools import cache
 
 # Live messages may start with "[eci.containergroup]" or "[eci.imagecache]".
 _PREFIX = re.compile(r"\[eci\.[A-Za-z]{1,40}\]")
@@ -90,11 +89,6 @@ class Template:
             if token and (not value or " " in value):
                 return None
         return stripped
-
-
-@cache
-def template(text: str, tokens: tuple[bool, ...]) -> Template:
-    return Template.parse(text, tokens)
 
 
 def json_params(message: str, keys: Mapping[str, str]) -> dict[str, str] | None:

@@ -1,4 +1,4 @@
-"""The words every layer shares: the normalised Event and the Severity scale.
+"""The normalised Event every layer shares (the Severity scale is in ``severity``).
 
 Nothing here knows where an event came from (sources) or what it means (catalog).
 """
@@ -6,31 +6,8 @@ Nothing here knows where an event came from (sources) or what it means (catalog)
 from __future__ import annotations
 
 from datetime import datetime
-from enum import IntEnum
 
 import msgspec
-
-
-class Severity(IntEnum):
-    """How urgently a person must act (catalog/README.md states the rule)."""
-
-    INFO = 0
-    WARNING = 1
-    ERROR = 2
-    CRITICAL = 3
-
-    @property
-    def label(self) -> str:
-        return self.name.lower()
-
-    @classmethod
-    def parse(cls, text: str) -> Severity:
-        return cls[text.upper()]
-
-    @classmethod
-    def labels(cls) -> tuple[str, ...]:
-        return tuple(member.label for member in cls)
-
 
 # Involved-object kinds that are an ECI container group (a pod on a virtual node, or the
 # instance itself); lower-case. An event without a kind is taken to be about its group.

@@ -8,11 +8,13 @@ never renamed or retyped (schema_version 1); new fields may be added. Text stays
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from eci_events import coerce
-from eci_events.model import Event
 from eci_events.timefmt import parse_time, rfc3339
+
+if TYPE_CHECKING:
+    from eci_events.model import Event
 
 SCHEMA_VERSION = 1
 LIST_KIND = "EciEventList"  # the -o json / yaml document
@@ -45,6 +47,10 @@ def is_event_record(record: Mapping[str, Any]) -> bool:
 
 def read_event(record: Mapping[str, Any]) -> Event:
     """One record of ``events[]`` or one ``-o ndjson`` line, back into an Event."""
+    # Imported here (a dict-path reader) so that explain's JSON reads SCHEMA_VERSION
+    # without importing msgspec.
+    from eci_events.model import Event
+
     text = coerce.text
     return Event(
         reason=text(record.get("reason")),

@@ -33,7 +33,7 @@ def parse_time(value: object) -> datetime | None:
         _CACHE[value] = parsed
         return parsed
     if isinstance(value, datetime):
-        return _utc(value)
+        return utc_time(value)
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return None  # None, dates, containers, anything else
     if not value > 0 or value != value or value > 1e15:
@@ -48,7 +48,8 @@ def parse_time(value: object) -> datetime | None:
 _MISSING = object()
 
 
-def _utc(moment: datetime) -> datetime | None:
+def utc_time(moment: datetime) -> datetime | None:
+    """A datetime (naive: UTC) in UTC; None for Go's zero time or one beyond year 9999."""
     if moment.year <= _GO_ZERO_YEAR:
         return None
     if moment.tzinfo is None:
@@ -70,13 +71,21 @@ def _text_time(text: str) -> datetime | None:
     text = text.replace("z", "Z").replace("t", "T")
     if text.endswith("Z"):
         text = text[:-1] + "+00:00"
-    # fromisoformat before 3.11 takes at most 6 fractional digits.
+    # fromisoformat before 3.11 takes at most 6 fractional digits; a 7th of 5 or more
+    # rounds up, as msgspec rounds (typed.py decodes the API's timestamps with it).
+    fraction = _FRACTION.search(text)
+    up = fraction is not None and fraction.group(1)[6:7] >= "5"
     text = _FRACTION.sub(lambda m: "." + m.group(1)[:6].ljust(6, "0"), text, count=1)
     try:
         parsed = datetime.fromisoformat(text)
     except ValueError:
         return None
-    return _utc(parsed)
+    if up:
+        try:
+            parsed += timedelta(microseconds=1)
+        except OverflowError:
+            return None
+    return utc_time(parsed)
 
 
 def rfc3339(moment: datetime | None) -> str | None:

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from eci_events.catalog import LANGS, SECTIONS, Entry, Remedy, Variant, catalog_dir, load_catalog
-from eci_events.model import Severity
 from eci_events.render import remedies
+from eci_events.severity import Severity
 from tests.conftest import DATA, REPO
 
 CATALOG = load_catalog()

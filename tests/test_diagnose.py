@@ -545,3 +545,21 @@ def test_contradicting_options_are_refused(
     assert result.exit_code == 2
     assert words in result.stderr
     assert emu.requests == []
+
+
+def test_details_are_asked_while_events_are_read(emu: Emulator) -> None:
+    stock_world(emu)
+    emu.latency = 0.1
+    data(diagnose(emu, STOCK_ID, "-o", "json"))
+    arrived = {r.action: r.at for r in emu.requests}
+    # DescribeContainerGroups went out before DescribeContainerGroupEvents came back.
+    assert arrived["DescribeContainerGroups"] - arrived["DescribeContainerGroupEvents"] < 0.05
+    assert actions(emu)["DescribeContainerGroups"] == 1
+
+
+def test_concurrency_bounds_every_call_in_flight(emu: Emulator) -> None:
+    ids = [f"eci-bp1test0000same{n:04d}" for n in range(30)]
+    stock_world(emu, *ids)
+    emu.latency = 0.05
+    data(diagnose(emu, *ids, "--concurrency", "1", "-o", "json"))
+    assert emu.peak_in_flight == 1

@@ -18,6 +18,7 @@ PACKAGE = REPO / "eci_events"
 LAYERS = {
     "eci_events.errors": 0,
     "eci_events.model": 0,
+    "eci_events.severity": 0,
     "eci_events.coerce": 0,
     "eci_events.limits": 0,
     "eci_events.timefmt": 0,

@@ -4,9 +4,17 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
+import msgspec
 import pytest
 
-from eci_events.timefmt import human_duration, parse_duration, parse_time, repeat_age, rfc3339
+from eci_events.timefmt import (
+    human_duration,
+    parse_duration,
+    parse_time,
+    repeat_age,
+    rfc3339,
+    utc_time,
+)
 
 UTC = timezone.utc
 
@@ -17,7 +25,10 @@ UTC = timezone.utc
         ("2021-10-04T09:08:04Z", datetime(2021, 10, 4, 9, 8, 4, tzinfo=UTC)),
         ("2021-10-04T17:08:04+08:00", datetime(2021, 10, 4, 9, 8, 4, tzinfo=UTC)),
         ("2024-05-01T10:00:00.123456Z", datetime(2024, 5, 1, 10, 0, 0, 123456, tzinfo=UTC)),
-        ("2024-05-01T10:00:00.123456789Z", datetime(2024, 5, 1, 10, 0, 0, 123456, tzinfo=UTC)),
+        ("2024-05-01T10:00:00.123456789Z", datetime(2024, 5, 1, 10, 0, 0, 123457, tzinfo=UTC)),
+        ("2024-05-01T10:00:00.1234564Z", datetime(2024, 5, 1, 10, 0, 0, 123456, tzinfo=UTC)),
+        ("2024-05-01T10:00:00.9999995Z", datetime(2024, 5, 1, 10, 0, 1, tzinfo=UTC)),
+        ("9999-12-31T23:59:59.9999995Z", None),
         ("2019-03-12T09:00:00.000+08:00", datetime(2019, 3, 12, 1, 0, tzinfo=UTC)),
         (1700000000, datetime(2023, 11, 14, 22, 13, 20, tzinfo=UTC)),
         (1700000000000, datetime(2023, 11, 14, 22, 13, 20, tzinfo=UTC)),
@@ -97,3 +108,24 @@ def test_parse_duration_rejects(text: str) -> None:
 def test_parse_duration_is_bounded(text: str) -> None:
     with pytest.raises(ValueError, match="longer than ten years"):
         parse_duration(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2026-11-20T08:01:00Z",
+        "2026-11-20t08:01:00.5z",
+        "2026-11-20 08:01:00.1234565+05:30",
+        "2026-11-20T08:01:00.1234564999Z",
+        "2026-11-20T08:01:00.9999995Z",
+        "2026-11-20T08:01:00",
+        "2026-11-20T08:01:00+0800",
+        "0001-01-01T00:00:00Z",
+        "9999-12-31T23:59:00-05:00",
+    ],
+)
+def test_the_api_fast_path_reads_time_as_parse_time_does(text: str) -> None:
+    """typed.py lets msgspec decode the API's timestamps; the answer must not depend on
+    which path read them (JSON and YAML readings of a document are equal)."""
+    decoded = msgspec.json.decode(msgspec.json.encode(text), type=datetime)
+    assert utc_time(decoded) == parse_time(text)

@@ -13,11 +13,12 @@ from eci_events.analysis.diagnosis import Conclusion, Diagnosis
 from eci_events.analysis.messages import composite_parts, plan_exec_time
 from eci_events.analysis.timeline import Histogram
 from eci_events.catalog import load_catalog
-from eci_events.model import Event, Severity
+from eci_events.model import Event
 from eci_events.render import diagnosis_words
 from eci_events.render.layout import display_width, plain
 from eci_events.render.remedies import raw
 from eci_events.render.triage_text import report_lines
+from eci_events.severity import Severity
 from tests.conftest import DATA, run
 
 FIXTURES = DATA / "triage"

@@ -5,6 +5,10 @@ million of each would cost over 100 bytes apiece as Python dicts, sets and ints.
 non-zero 64-bit integers (fingerprints); zero marks an empty slot. A table made with
 ``values=None`` is a set: it keeps keys only; ``values="I"`` keeps values of 32 bits.
 
+A table starts as a plain dict, which C makes several times faster per operation, and
+moves into the arrays once it holds ``SPILL`` keys: small inputs keep the speed, large
+ones the memory.
+
 A key's home slot comes from the top bits of the key times 2**64 / golden ratio
 (Fibonacci hashing), not from its low bits: keys built from small numbers, such as the
 (finding, group) pairs of triage whose low 32 bits are the group's index, would otherwise
@@ -19,6 +23,7 @@ from itertools import compress
 
 _MASK64 = (1 << 64) - 1
 _GOLDEN = 0x9E3779B97F4A7C15  # 2**64 / golden ratio, odd
+SPILL = 1 << 16  # keys kept in a dict (about 100 bytes each) before the arrays take over
 
 
 def fingerprint(value: object) -> int:
@@ -33,15 +38,31 @@ def fingerprint(value: object) -> int:
 class Table:
     """Open addressing with linear probing; grows at half load."""
 
-    __slots__ = ("_keys", "_mask", "_shift", "_values", "used")
+    __slots__ = ("_dict", "_keys", "_mask", "_shift", "_values", "used")
 
     def __init__(self, capacity: int = 1024, values: str | None = "q") -> None:
+        self._dict: dict[int, int] | None = {}
         size = 1
         while size < capacity * 2:
             size *= 2
         self._values: array[int] | None = array(values) if values else None
         self._resize(size)
         self.used = 0
+
+    def _spill(self) -> None:
+        """Move the dict's keys into the arrays, for good."""
+        found, self._dict = self._dict, None
+        assert found is not None
+        size = len(self._keys)
+        while size < len(found) * 4:
+            size *= 2
+        self._resize(size)
+        for key, value in found.items():
+            index = self._slot(key)
+            self._keys[index] = key
+            if self._values is not None:
+                self._values[index] = value
+        self.used = len(found)
 
     def _resize(self, size: int) -> None:
         self._keys = array("Q", [0]) * size  # no temporary buffer of the same size
@@ -67,6 +88,8 @@ class Table:
             self._grow()
 
     def get(self, key: int, default: int = -1) -> int:
+        if self._dict is not None:
+            return self._dict.get(key, default)
         keys, mask = self._keys, self._mask
         index = (key * _GOLDEN >> self._shift) & mask
         while True:
@@ -79,6 +102,12 @@ class Table:
             index = (index + 1) & mask
 
     def put(self, key: int, value: int) -> None:
+        small = self._dict
+        if small is not None:
+            small[key] = value
+            if len(small) > SPILL:
+                self._spill()
+            return
         index = self._slot(key)
         assert self._values is not None
         self._values[index] = value
@@ -88,6 +117,12 @@ class Table:
 
     def setdefault(self, key: int, value: int) -> int:
         """The value of ``key``; when it has none yet, ``value``, which it keeps."""
+        small = self._dict
+        if small is not None:
+            kept = small.setdefault(key, value)
+            if len(small) > SPILL:
+                self._spill()
+            return kept
         keys, mask, values = self._keys, self._mask, self._values
         assert values is not None
         index = (key * _GOLDEN >> self._shift) & mask
@@ -108,6 +143,14 @@ class Table:
     def raise_to(self, key: int, value: int) -> int:
         """Keep the larger of ``key``'s value and ``value``; returns the value it had
         before, -1 when it had none (values are not negative)."""
+        small = self._dict
+        if small is not None:
+            before = small.get(key, -1)
+            if value > before:
+                small[key] = value
+                if before < 0 and len(small) > SPILL:
+                    self._spill()
+            return before
         keys, mask, values = self._keys, self._mask, self._values
         assert values is not None
         index = (key * _GOLDEN >> self._shift) & mask
@@ -130,6 +173,14 @@ class Table:
 
     def add(self, key: int) -> bool:
         """Insert ``key``; True when it was not there before."""
+        small = self._dict
+        if small is not None:
+            if key in small:
+                return False
+            small[key] = 0
+            if len(small) > SPILL:
+                self._spill()
+            return True
         keys, mask = self._keys, self._mask
         index = (key * _GOLDEN >> self._shift) & mask
         while True:
@@ -160,8 +211,12 @@ class Table:
 
     def __iter__(self) -> Iterator[int]:
         """The keys, in no particular order."""
+        if self._dict is not None:
+            return iter(list(self._dict))
         return (key for key in self._keys if key)
 
     def items(self) -> Iterator[tuple[int, int]]:
         assert self._values is not None
+        if self._dict is not None:
+            return iter(list(self._dict.items()))
         return ((k, v) for k, v in zip(self._keys, self._values, strict=True) if k)

@@ -12,7 +12,8 @@ from datetime import datetime
 
 from eci_events.analysis.context import Context
 from eci_events.analysis.messages import Part
-from eci_events.model import GROUP_KINDS, Severity
+from eci_events.model import GROUP_KINDS
+from eci_events.severity import Severity
 from eci_events.sources.shapes import SourceSummary
 
 __all__ = [

@@ -15,7 +15,8 @@ import msgspec
 
 from eci_events.annotate import Annotated
 from eci_events.errors import ConfigError, EciEventsError
-from eci_events.model import Event, Severity, sort_key
+from eci_events.model import Event, sort_key
+from eci_events.severity import Severity
 from eci_events.sources.events_api import Query, Result
 
 # Upper bound of SinceSecond for polls after the first: time since the last poll plus this.

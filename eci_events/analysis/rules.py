@@ -14,7 +14,7 @@ from datetime import datetime
 
 from eci_events.analysis.diagnosis import Conclusion, GroupRef
 from eci_events.catalog import Rule, reason_key
-from eci_events.model import Severity
+from eci_events.severity import Severity
 
 
 @dataclass(frozen=True)

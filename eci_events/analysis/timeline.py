@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from eci_events.model import Severity
+from eci_events.severity import Severity
 
 CELLS = 64
 

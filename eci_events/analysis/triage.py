@@ -37,7 +37,8 @@ from eci_events.analysis.diagnosis import (
 from eci_events.analysis.timeline import Histogram
 from eci_events.annotate import Annotator
 from eci_events.catalog import Match, Rule, reason_key
-from eci_events.model import GROUP_KINDS, Event, Severity
+from eci_events.model import GROUP_KINDS, Event
+from eci_events.severity import Severity
 from eci_events.sources.shapes import SourceSummary
 
 GROUPS_LISTED = 100  # container groups and objects in Diagnosis.groups, worst first

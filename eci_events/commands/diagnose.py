@@ -27,7 +27,7 @@ from eci_events.commands.options import (
     width_option,
 )
 from eci_events.errors import ExitCode
-from eci_events.model import Severity
+from eci_events.severity import Severity
 
 OUTPUTS = ("table", "json", "markdown")
 KIND = "EciEventsDiagnosis"

@@ -16,7 +16,7 @@ from eci_events.commands.options import (
     width_option,
 )
 from eci_events.errors import InputError
-from eci_events.model import Severity
+from eci_events.severity import Severity
 
 
 def complete_reason(
@@ -169,7 +169,7 @@ def _style(severity: Severity) -> str:
 def _echo_json(data: object) -> None:
     from eci_events.render.jsonout import json_text
 
-    click.echo(json_text(data))
+    click.echo(json_text(data, small=True))
 
 
 def _show(

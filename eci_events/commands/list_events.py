@@ -136,7 +136,7 @@ def list_events(
     """
     from eci_events import library
     from eci_events.analysis.listing import Filters
-    from eci_events.model import Severity
+    from eci_events.severity import Severity
     from eci_events.sources.events_api import Query
 
     check_selection(group_ids, name, tags, zone, vswitch, resource_group)

@@ -9,8 +9,8 @@ from typing import Any, TypeVar
 
 import click
 
-from eci_events.model import Severity
 from eci_events.render.terminal import default_lang
+from eci_events.severity import Severity
 
 F = TypeVar("F", bound=Callable[..., Any])
 COLORS = ("auto", "always", "never")

@@ -17,7 +17,7 @@ from eci_events.commands.options import (
     width_option,
 )
 from eci_events.errors import ExitCode, InputError
-from eci_events.model import Severity
+from eci_events.severity import Severity
 
 OUTPUTS = ("table", "json", "markdown")
 INPUT_FORMATS = ("auto", "json", "ndjson", "yaml")

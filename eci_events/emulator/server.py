@@ -214,6 +214,8 @@ class Emulator(World):
         self.denied_actions: set[tuple[str, str]] = set()  # (access key, action)
         self.faults: list[Fault] = []
         self.requests: list[Recorded] = []
+        self.in_flight = 0  # requests being answered now
+        self.peak_in_flight = 0  # the most ever answered at once
         self._nonces: set[str] = set()
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
@@ -425,6 +427,17 @@ class _Handler(BaseHTTPRequestHandler):
         self._handle()
 
     def _handle(self) -> None:
+        emu = self.emulator
+        with emu._lock:
+            emu.in_flight += 1
+            emu.peak_in_flight = max(emu.peak_in_flight, emu.in_flight)
+        try:
+            self._answer()
+        finally:
+            with emu._lock:
+                emu.in_flight -= 1
+
+    def _answer(self) -> None:
         emu = self.emulator
         length = int(self.headers.get("Content-Length") or 0)
         if length:

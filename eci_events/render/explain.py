@@ -12,13 +12,12 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from eci_events.catalog import Catalog, Entry, Link, Match, Rule, Variant, localized
-from eci_events.model import Severity
-from eci_events.records import SCHEMA_VERSION
 from eci_events.render import remedies
 from eci_events.render.layout import Column, Line, display_width, table, wrap
 from eci_events.render.safe import escape
 from eci_events.render.terminal import SEVERITY_STYLES
 from eci_events.render.words import word
+from eci_events.severity import Severity
 
 # A paragraph: (lead of its first line, hanging indent, text, style).
 Paragraph = tuple[str, int, str, str | None]
@@ -58,7 +57,13 @@ def entry_data(entry: Entry, lang: str) -> dict[str, Any]:
     }
 
 
+# The JSON builders import the record contract (and with it msgspec) when called: the
+# plain-text path of explain, the one start-up is measured on, never needs them.
+
+
 def explain_data(match: Match, lang: str, message: str | None) -> dict[str, Any]:
+    from eci_events.records import SCHEMA_VERSION
+
     assert match.entry is not None
     data: dict[str, Any] = {"schema_version": SCHEMA_VERSION, "lang": lang}
     data.update(entry_data(match.entry, lang))
@@ -73,6 +78,8 @@ def explain_data(match: Match, lang: str, message: str | None) -> dict[str, Any]
 
 
 def rule_data(rule: Rule, lang: str) -> dict[str, Any]:
+    from eci_events.records import SCHEMA_VERSION
+
     return {
         "schema_version": SCHEMA_VERSION,
         "lang": lang,
@@ -292,6 +299,8 @@ def catalog_markdown(entries: Iterable[Entry], lang: str) -> str:
 
 
 def catalog_data(entries: Iterable[Entry], rules: Iterable[Rule], lang: str) -> Mapping[str, Any]:
+    from eci_events.records import SCHEMA_VERSION
+
     return {
         "schema_version": SCHEMA_VERSION,
         "lang": lang,

@@ -5,25 +5,38 @@ from __future__ import annotations
 from typing import Any
 
 
-def json_bytes(data: Any, indent: int = 2) -> bytes:
+def json_bytes(data: Any, indent: int = 2, small: bool = False) -> bytes:
     """UTF-8 JSON (indented unless ``indent`` is 0), no trailing newline.
 
-    msgspec is many times faster than the json module for large lists; text with lone
-    surrogates (YAML escapes can make them) falls back to ``\\uXXXX`` escapes.
+    msgspec is many times faster than the json module for large lists. A ``small``
+    document (explain's: text, lists and integers) takes the json module, which writes the
+    same text for it without the cost of importing msgspec at start-up. Text with lone
+    surrogates (YAML escapes and command lines can make them) gets ``\\uXXXX`` escapes.
     """
+    if small:
+        import json
+
+        try:
+            return json.dumps(data, ensure_ascii=False, indent=indent or None).encode()
+        except UnicodeEncodeError:
+            return _escaped(data, indent)
     import msgspec
 
     try:
         encoded = msgspec.json.encode(data)
     except (UnicodeEncodeError, msgspec.EncodeError):
-        import json
-
-        separators = (", ", ": ") if indent else (",", ":")
-        return json.dumps(
-            data, ensure_ascii=True, indent=indent or None, separators=separators
-        ).encode()
+        return _escaped(data, indent)
     return msgspec.json.format(encoded, indent=indent) if indent else encoded
 
 
-def json_text(data: Any, indent: int = 2) -> str:
-    return json_bytes(data, indent).decode("utf-8")
+def _escaped(data: Any, indent: int) -> bytes:
+    import json
+
+    separators = (",", ": ") if indent else (",", ":")
+    return json.dumps(
+        data, ensure_ascii=True, indent=indent or None, separators=separators
+    ).encode()
+
+
+def json_text(data: Any, indent: int = 2, small: bool = False) -> str:
+    return json_bytes(data, indent, small).decode("utf-8")

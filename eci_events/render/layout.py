@@ -23,7 +23,9 @@ _NO_START = set(
     "、。，．・：；？！ー）」』】〕〉》〙〗｝］)]}>!?,.:;%…‥ぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮヵヶ々"
 )
 _NO_END = set("（「『【〔〈《〘〖｛［([{<")
-_TOKEN = re.compile(r"\s+|[^\s\u3000-\u30ff\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]+|.", re.S)
+_ASCII_TOKEN = re.compile(r"\s+|\S+")
+# Compiled on first use (about 2 ms, most of explain's own start-up): ASCII text never needs it.
+_TOKEN = r"\s+|[^\s\u3000-\u30ff\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]+|."
 
 
 def display_width(text: str) -> int:
@@ -67,7 +69,8 @@ def _units(text: str) -> list[str]:
     """Break opportunities: spaces, words of non-CJK text, single CJK characters; kinsoku
     characters stick to their neighbour."""
     units: list[str] = []
-    for token in _TOKEN.findall(text):
+    tokens = _ASCII_TOKEN.findall(text) if text.isascii() else re.findall(_TOKEN, text, re.S)
+    for token in tokens:
         if (units and (token[0] in _NO_START) and not units[-1].isspace()) or (
             units and units[-1][-1] in _NO_END
         ):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import shutil
 import sys
 from typing import IO, TYPE_CHECKING
 
@@ -60,6 +59,8 @@ def fit_width(flag: int | None, stream: IO[str] | None = None) -> int | None:
         return max(flag, MIN_WIDTH)
     if not is_terminal(stream or sys.stdout):
         return None
+    import shutil  # here: piped output, the common case at start-up, never needs it
+
     return columns_env() or shutil.get_terminal_size().columns
 
 

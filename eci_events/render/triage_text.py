@@ -13,7 +13,6 @@ from datetime import datetime, timedelta
 from eci_events.analysis.diagnosis import Diagnosis, Finding, GroupRef, GroupSummary
 from eci_events.catalog import Catalog
 from eci_events.limits import EVENTS_PER_GROUP
-from eci_events.model import Severity
 from eci_events.render import diagnosis_words as say
 from eci_events.render.context import context_lines
 from eci_events.render.layout import Column, Line, cut, display_width, table, wrapped
@@ -21,6 +20,7 @@ from eci_events.render.safe import escape
 from eci_events.render.terminal import SEVERITY_STYLES
 from eci_events.render.triage_data import capped_groups
 from eci_events.render.words import count, word
+from eci_events.severity import Severity
 from eci_events.timefmt import duration_text, human_duration
 
 LISTED = 5  # group names in one "Groups:" line

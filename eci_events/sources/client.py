@@ -397,6 +397,7 @@ class Client:
         self.settings = settings
         self._debug = debug
         self._count_lock = threading.Lock()
+        self._slots = threading.BoundedSemaphore(settings.concurrency)
         self.requests = 0
         self._sdk: dict[str, Any] = {}
         self._config = self._make_config()
@@ -507,7 +508,8 @@ class Client:
             with self._count_lock:
                 self.requests += 1
             try:
-                raw = self._once(action, query, version, target)
+                with self._slots:  # --concurrency bounds calls in flight, whoever makes them
+                    raw = self._once(action, query, version, target)
             except ApiError as slow:
                 problem = Problem(True, slow)
             except Exception as exc:

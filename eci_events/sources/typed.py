@@ -25,7 +25,7 @@ import msgspec
 
 from eci_events.model import Event
 from eci_events.sources.shapes import SourceSummary, Walk, batched, group_events
-from eci_events.timefmt import parse_time
+from eci_events.timefmt import UTC, parse_time, utc_time
 
 _TIMES_KEPT = 1 << 14
 _times: dict[str | None, datetime | None] = {None: None}
@@ -68,9 +68,11 @@ class _Event(msgspec.Struct, rename="pascal", forbid_unknown_fields=True, gc=Fal
     message: str | None = None
     type: str | None = None
     count: int | None = None
-    first_timestamp: str | None = None
-    last_timestamp: str | None = None
-    event_time: str | None = None
+    # RFC 3339 decoded by msgspec in C; any other spelling (epoch numbers, masked or
+    # zero-padded text) fails validation and the group takes the dict path's parse_time.
+    first_timestamp: datetime | None = None
+    last_timestamp: datetime | None = None
+    event_time: datetime | None = None
     reporting_component: str | None = None
     reporting_instance: str | None = None
     source: _Source | None = None
@@ -158,7 +160,7 @@ def _events(group: _Group) -> list[Event]:
     group_id = group.container_group_id or ""
     group_name = group.name or ""
     group_ns = group.namespace or ""
-    times, miss, make = _times, _parsed, Event
+    utc, convert, make = UTC, utc_time, Event
     out: list[Event] = []
     append = out.append
     for record in group.events or ():
@@ -175,9 +177,11 @@ def _events(group: _Group) -> list[Event]:
                 record.message or "",
                 record.type or "",
                 count if count is not None and 0 < count < 10**18 else 1,
-                times[first] if first in times else miss(first),
-                times[last] if last in times else miss(last),
-                times[when] if when in times else miss(when),
+                first
+                if first is None or (first.tzinfo is utc and first.year > 1)
+                else convert(first),
+                last if last is None or (last.tzinfo is utc and last.year > 1) else convert(last),
+                when if when is None or (when.tzinfo is utc and when.year > 1) else convert(when),
                 group_id or (uid if uid.startswith("eci-") else ""),
                 group_name,
                 group_ns or ((involved.namespace or "") if involved else ""),
