@@ -11,8 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 Segment = tuple[str, str | None]
 Line = list[Segment]
@@ -127,8 +126,7 @@ def wrapped(
     return out
 
 
-@dataclass(frozen=True)
-class Column:
+class Column(NamedTuple):  # a NamedTuple: cheaper to import than a dataclass
     """How a table column behaves when the table must fit a width.
 
     ``shrink``: the order in which flexible columns give up space (lower first) down to
