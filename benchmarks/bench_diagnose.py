@@ -24,15 +24,15 @@ from __future__ import annotations
 
 import argparse
 import math
-import os
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from collections import Counter
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
+
+from bench_list import account_env  # this script's folder is first on sys.path
 
 from eci_events.emulator import Emulator, container, event, state
 from eci_events.sources.client import DEFAULT_CONCURRENCY
@@ -138,18 +138,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3)
     runs = parser.parse_args(argv).runs
-    home = tempfile.mkdtemp(prefix="bench-home-")
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if not k.startswith(("ALIBABA_CLOUD_", "ALICLOUD_")) and "proxy" not in k.lower()
-    }
-    env.update(
-        HOME=home,
-        ALIBABA_CLOUD_ACCESS_KEY_ID=KEY_ID,
-        ALIBABA_CLOUD_ACCESS_KEY_SECRET=SECRET,
-        ALIBABA_CLOUD_ECS_METADATA_DISABLED="true",
-    )
+    env = account_env(KEY_ID, SECRET)
     python = sys.executable
     sdk_import = statistics.median(
         wall([python, "-c", "import alibabacloud_eci20180808.client"], env) for _ in range(5)
