@@ -978,6 +978,56 @@ def test_a_pod_known_by_two_names_is_one_group_with_everything_added_up(by: str)
     assert d.group_count == 1 and d.object_count == 0
 
 
+def test_two_names_join_types_parts_deadlines_severity_and_timelines() -> None:
+    """The rest of what folding a pod's second name into its ECI id must carry over."""
+    by_id = dict(group_name="api-0", namespace="shop")
+    by_pod = dict(object_name="api-0", namespace="shop", object_kind="Pod")
+    plan = '{{"originReason":"Redeploy","originMessage":"Redeploy","planExecTime":"{}"}}'
+    events = [
+        ev(
+            "FailedScheduling",
+            "eci-9",
+            "0/5 nodes are available: 5 Insufficient cpu, 2 node(s) had untolerated taint {a: b}.",
+            when="08:10",
+            **by_id,
+        ),
+        ev(
+            "ScheduledMaintenance",
+            "eci-9",
+            plan.format("2026-11-22T09:00:00Z"),
+            when="08:12",
+            **by_id,
+        ),
+        ev(
+            "FailedScheduling",
+            "",
+            "0/3 nodes are available: 3 Insufficient cpu, 1 Insufficient memory.",
+            when="08:20",
+            type_="Normal",
+            **by_pod,
+        ),
+        ev("ScheduledMaintenance", "", plan.format("2026-11-21T09:00:00Z"), when="08:22", **by_pod),
+        ev("OOMKilled", "", "Out of memory", when="08:30", **by_pod),
+        ev("BackOff", "", "Back-off restarting failed container", when=None, **by_pod),
+    ]
+    d = diagnose(events, by="group", timeline=True)
+    (group,) = d.groups
+    assert group.ref.key == "eci-9"
+    assert d.undated == 1  # the pod's BackOff, undated, still counted
+    assert len(group.timeline) == 5  # a bucket for each dated event, from both names
+    (quiet,) = diagnose([events[0], events[4]]).groups  # error by id, critical by pod
+    assert quiet.worst == Severity.CRITICAL
+    (scheduling,) = [f for f in d.findings if f.reason == "FailedScheduling"]
+    assert scheduling.types == ("Normal", "Warning")
+    assert {(p.text, p.count) for p in scheduling.parts} == {
+        ("Insufficient cpu", 5),
+        ("node(s) had untolerated taint {a: b}", 2),
+        ("Insufficient memory", 1),
+    }
+    (platform,) = [c for c in d.conclusions if c.rule == "platform"]
+    assert platform.deadline == datetime(2026, 11, 21, 9, tzinfo=timezone.utc)  # the earlier
+
+
 def test_ties_rank_by_count_then_reason_then_variant_then_group() -> None:
     d = diagnose(
         [
