@@ -1,6 +1,6 @@
 """A small mutation tester: do the tests notice when the code they guard is made wrong?
 
-    python benchmarks/mutation.py                 # every target, 2 jobs (about 15 minutes)
+    python benchmarks/mutation.py                 # every target, 2 jobs (about 12-14 minutes)
     python benchmarks/mutation.py --list          # the mutants, without running anything
     python benchmarks/mutation.py --target safe --jobs 2 --json report.json
 
