@@ -96,6 +96,18 @@ def test_unquoted_yaml_timestamps_are_understood() -> None:
 
 
 @pytest.mark.parametrize(
+    "stamp", ["2026-11-20T08:00:00.9999995Z", "2026-11-20T08:00:00.1234564+08:00", "2026-11-20"]
+)
+def test_an_unquoted_yaml_timestamp_reads_as_its_json_string_does(stamp: str) -> None:
+    """PyYAML would build its own datetime (cutting a 7th digit that JSON's reading rounds,
+    taking a bare date that JSON's refuses): the text goes to the one parser instead."""
+    api = '{{"Data": [{{"ContainerGroupId": "eci-a", "Events": [{{"Reason": "X", "LastTimestamp": "{}"}}]}}]}}'
+    as_json, _ = read(api.format(stamp).encode())
+    as_yaml, _ = read(f"reason: X\nlastTimestamp: {stamp}\n".encode(), "yaml")
+    assert as_yaml[0].last_seen == as_json[0].last_seen  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(
     ("data", "fmt", "expected"),
     [
         (b"", "auto", "stdin: empty input; expected event JSON, NDJSON or YAML"),
