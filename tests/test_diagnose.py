@@ -154,6 +154,8 @@ def test_capacity_as_json(emu: Emulator) -> None:
     stock_world(emu)
     doc = data(diagnose(emu, STOCK_ID, "-o", "json"))
     assert doc["kind"] == "EciEventsDiagnosis" and doc["schema_version"] == 1
+    # One page of events, whatever the context's calls made at the same time.
+    assert doc["sources"][0]["documents"] == 1
     (group,) = doc["context"]["groups"]
     assert group["needs"] == ["stock"]
     assert group["capacity"] == {

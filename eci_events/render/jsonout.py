@@ -17,7 +17,11 @@ def json_bytes(data: Any, indent: int = 2, small: bool = False) -> bytes:
         import json
 
         try:
-            return json.dumps(data, ensure_ascii=False, indent=indent or None).encode()
+            separators = (",", ": ") if indent else (",", ":")
+            text = json.dumps(
+                data, ensure_ascii=False, indent=indent or None, separators=separators
+            )
+            return text.encode()
         except UnicodeEncodeError:
             return _escaped(data, indent)
     import msgspec

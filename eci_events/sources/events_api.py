@@ -76,7 +76,7 @@ class Result:
     missing: list[str] = field(default_factory=list)  # requested ids the API did not return
     without_id: int = 0  # answer entries that named no ContainerGroupId (kept)
     overfull: list[tuple[str, int]] = field(default_factory=list)  # (group, events sent)
-    requests: int = 0
+    requests: int = 0  # answer pages read (another thread's calls on the client not counted)
 
 
 def answer_groups(body: Mapping[str, Any], action: str = ACTION) -> list[Any]:
@@ -184,6 +184,7 @@ def fetch_events(client: Client, query: Query) -> Result:
             if not isinstance(outcome, _Endless):
                 continue
             outcome = outcome.bodies
+        result.requests += len(outcome)
         merged = _Merged()
         for body in outcome:
             for entry in answer_groups(body):
@@ -199,7 +200,6 @@ def fetch_events(client: Client, query: Query) -> Result:
             _keep(result, "", entry, list(events.values()))
     failed_ids = {i for f in result.failed for i in f.group_ids}
     result.missing = [i for i in ids if i not in returned and i not in failed_ids]
-    result.requests = client.requests
     return result
 
 
