@@ -19,6 +19,7 @@ from eci_events.sources import client as defaults
 
 if TYPE_CHECKING:
     from eci_events.sources.client import Client
+    from eci_events.sources.events_api import Query
     from eci_events.sources.pods import Selection
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -98,11 +99,63 @@ def _tags(
     return tuple(found)
 
 
+@dataclass(frozen=True)
+class Chosen:
+    """The groups a command was asked about: ids ('-' reads stdin) and --name, or filters."""
+
+    ids: tuple[str, ...]
+    tags: tuple[tuple[str, str], ...]
+    zone: str | None
+    vswitch: str | None
+    resource_group: str | None
+    name: str | None
+
+    def check(self) -> None:
+        """Ids (or a name) or filters, as kubectl refuses names with a selector: the API's
+        reading of both at once is undocumented, and a group the filter left out would be
+        reported as not found."""
+        filters = [
+            flag
+            for flag, value in (
+                ("--tag", self.tags),
+                ("--zone", self.zone),
+                ("--vswitch", self.vswitch),
+                ("--resource-group", self.resource_group),
+            )
+            if value
+        ]
+        given = "container group ids" if self.ids else "--name" if self.name else None
+        if filters and given:
+            raise click.UsageError(
+                f"give {given} or {', '.join(filters)}, not both: "
+                "filters select groups instead of ids"
+            )
+
+    def query(self, ids: Sequence[str], since: int | None, source: str | None = None) -> Query:
+        """The events query for ``ids`` (the ids once stdin and --name are resolved)."""
+        from eci_events.sources.events_api import Query
+
+        return Query(
+            tuple(ids), self.tags, self.zone, self.vswitch, self.resource_group, since, source
+        )
+
+
+_CHOSEN_FIELDS = tuple(f.name for f in fields(Chosen))
+
+
 def selection_options(func: F) -> F:
-    """The group selection ``list`` and ``diagnose`` share: ids, or filters."""
+    """The group selection ``list`` and ``diagnose`` share, given to the command as one
+    ``chosen`` argument (a ``Chosen``)."""
+
+    @functools.wraps(func)
+    def packed(*args: Any, **kwargs: Any) -> Any:
+        found = {name: kwargs.pop(name) for name in _CHOSEN_FIELDS}
+        return func(*args, chosen=Chosen(**found), **kwargs)
+
+    wrapped: Any = packed
     for option in reversed(
         [
-            click.argument("group_ids", nargs=-1, metavar="[GROUP_ID]..."),
+            click.argument("ids", nargs=-1, metavar="[GROUP_ID]..."),
             click.option(
                 "--tag",
                 "tags",
@@ -120,46 +173,15 @@ def selection_options(func: F) -> F:
                 metavar="RG_ID",
                 help="Instead of ids: groups in this resource group.",
             ),
+            click.option(
+                "--name",
+                metavar="NAME",
+                help="Also the groups of this name (DescribeContainerGroups' ContainerGroupName).",
+            ),
         ]
     ):
-        func = option(func)
-    return func
-
-
-def check_selection(
-    group_ids: Sequence[str],
-    name: str | None,
-    tags: Sequence[tuple[str, str]],
-    zone: str | None,
-    vswitch: str | None,
-    resource_group: str | None,
-) -> None:
-    """Groups are chosen by ids (or a name) or by filters, as kubectl refuses names with a
-    selector: the API's reading of both at once is undocumented, and a group filtered out
-    would be reported as not found."""
-    filters = [
-        flag
-        for flag, value in (
-            ("--tag", tags),
-            ("--zone", zone),
-            ("--vswitch", vswitch),
-            ("--resource-group", resource_group),
-        )
-        if value
-    ]
-    chosen = "container group ids" if group_ids else "--name" if name else None
-    if filters and chosen:
-        raise click.UsageError(
-            f"give {chosen} or {', '.join(filters)}, not both: filters select groups instead of ids"
-        )
-
-
-def name_option(func: F) -> F:
-    return click.option(
-        "--name",
-        metavar="NAME",
-        help="Also the groups of this name (DescribeContainerGroups' ContainerGroupName).",
-    )(func)
+        wrapped = option(wrapped)
+    return wrapped
 
 
 def read_stdin_ids(group_ids: Sequence[str], lang: str) -> tuple[list[str], Selection | None]:

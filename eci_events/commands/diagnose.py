@@ -9,10 +9,9 @@ from datetime import datetime, timezone
 import click
 
 from eci_events.commands.connection import (
+    Chosen,
     Connection,
-    check_selection,
     connection_options,
-    name_option,
     note,
     read_stdin_ids,
     selection_options,
@@ -35,7 +34,6 @@ KIND = "EciEventsDiagnosis"
 
 @click.command()
 @selection_options
-@name_option
 @since_option("Only events seen in the last 30s, 10m, 2h, 1d or 1h30m (SinceSecond).")
 @diagnosis_options
 @click.option(
@@ -62,12 +60,7 @@ KIND = "EciEventsDiagnosis"
 @click.pass_context
 def diagnose(
     ctx: click.Context,
-    group_ids: tuple[str, ...],
-    tags: tuple[tuple[str, str], ...],
-    zone: str | None,
-    vswitch: str | None,
-    resource_group: str | None,
-    name: str | None,
+    chosen: Chosen,
     since: int | None,
     by: str,
     min_severity: str,
@@ -107,18 +100,17 @@ def diagnose(
     """
     from eci_events import library
     from eci_events.render.terminal import is_terminal
-    from eci_events.sources.events_api import Query
 
-    check_selection(group_ids, name, tags, zone, vswitch, resource_group)
+    chosen.check()
     if no_context and logs:
         raise click.UsageError("--logs reads the live context, which --no-context skips; drop one")
-    ids, selection = read_stdin_ids(group_ids, lang)
+    ids, selection = read_stdin_ids(chosen.ids, lang)
     connection.check_demo(("--vpc-api-endpoint", vpc_api_endpoint))
     moment = now or datetime.now(timezone.utc)
     timeline = output == "table" and is_terminal(sys.stdout)
     with connection.open(moment) as client:
-        ids, specs = library.resolve_groups(client, ids, name)
-        query = Query(tuple(ids), tags, zone, vswitch, resource_group, since)
+        ids, specs = library.resolve_groups(client, ids, chosen.name)
+        query = chosen.query(ids, since)
         diagnosis, result = library.diagnose_groups(
             client,
             query,

@@ -14,10 +14,9 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from eci_events.commands.connection import (
+    Chosen,
     Connection,
-    check_selection,
     connection_options,
-    name_option,
     note,
     read_stdin_ids,
     selection_options,
@@ -55,7 +54,6 @@ def _regex(ctx: click.Context, param: click.Parameter, value: str | None) -> re.
 
 @click.command(name="list")
 @selection_options
-@name_option
 @since_option("Only events seen in the last 30s, 10m, 2h, 1d or 1h30m (SinceSecond).")
 @click.option(
     "--source",
@@ -92,12 +90,7 @@ def _regex(ctx: click.Context, param: click.Parameter, value: str | None) -> re.
 @click.pass_context
 def list_events(
     ctx: click.Context,
-    group_ids: tuple[str, ...],
-    tags: tuple[tuple[str, str], ...],
-    zone: str | None,
-    vswitch: str | None,
-    resource_group: str | None,
-    name: str | None,
+    chosen: Chosen,
     since: int | None,
     source: str | None,
     type_: str | None,
@@ -137,10 +130,9 @@ def list_events(
     from eci_events import library
     from eci_events.analysis.listing import Filters
     from eci_events.severity import Severity
-    from eci_events.sources.events_api import Query
 
-    check_selection(group_ids, name, tags, zone, vswitch, resource_group)
-    given, _ = read_stdin_ids(group_ids, lang)
+    chosen.check()
+    given, _ = read_stdin_ids(chosen.ids, lang)
     connection.check_demo()
     if watch and output in ("json", "yaml"):
         raise click.UsageError(
@@ -150,8 +142,8 @@ def list_events(
     annotator = library.annotator()
     now = datetime.now(timezone.utc)  # ages are counted from the start of the command
     with connection.open(now) as client:
-        ids, _ = library.resolve_groups(client, given, name)
-        query = Query(tuple(ids), tags, zone, vswitch, resource_group, since, source)
+        ids, _ = library.resolve_groups(client, given, chosen.name)
+        query = chosen.query(ids, since, source)
         if watch:
             _watch(
                 client,
