@@ -71,9 +71,8 @@ class Table:
         self._mask = size - 1
         self._shift = 64 - (size.bit_length() - 1)
 
-    # Each operation probes inline (no helper call): they run once or twice per event.
-
     def _slot(self, key: int) -> int:
+        """Where ``key`` is, or the empty slot where it would go."""
         keys, mask = self._keys, self._mask
         index = (key * _GOLDEN >> self._shift) & mask
         while True:
@@ -82,7 +81,10 @@ class Table:
                 return index
             index = (index + 1) & mask
 
-    def _inserted(self) -> None:
+    def _insert(self, index: int, key: int, value: int) -> None:
+        self._keys[index] = key
+        if self._values is not None:
+            self._values[index] = value
         self.used += 1
         if self.used * 2 > len(self._keys):
             self._grow()
@@ -90,16 +92,9 @@ class Table:
     def get(self, key: int, default: int = -1) -> int:
         if self._dict is not None:
             return self._dict.get(key, default)
-        keys, mask = self._keys, self._mask
-        index = (key * _GOLDEN >> self._shift) & mask
-        while True:
-            found = keys[index]
-            if found == key:
-                assert self._values is not None
-                return self._values[index]
-            if found == 0:
-                return default
-            index = (index + 1) & mask
+        index = self._slot(key)
+        assert self._values is not None
+        return self._values[index] if self._keys[index] else default
 
     def put(self, key: int, value: int) -> None:
         small = self._dict
@@ -110,10 +105,10 @@ class Table:
             return
         index = self._slot(key)
         assert self._values is not None
-        self._values[index] = value
-        if not self._keys[index]:
-            self._keys[index] = key
-            self._inserted()
+        if self._keys[index]:
+            self._values[index] = value
+        else:
+            self._insert(index, key, value)
 
     def setdefault(self, key: int, value: int) -> int:
         """The value of ``key``; when it has none yet, ``value``, which it keeps."""
@@ -123,21 +118,11 @@ class Table:
             if len(small) > SPILL:
                 self._spill()
             return kept
-        keys, mask, values = self._keys, self._mask, self._values
-        assert values is not None
-        index = (key * _GOLDEN >> self._shift) & mask
-        while True:
-            found = keys[index]
-            if found == key:
-                return values[index]
-            if found == 0:
-                break
-            index = (index + 1) & mask
-        keys[index] = key
-        values[index] = value
-        self.used += 1
-        if self.used * 2 > len(keys):
-            self._grow()
+        index = self._slot(key)
+        assert self._values is not None
+        if self._keys[index]:
+            return self._values[index]
+        self._insert(index, key, value)
         return value
 
     def raise_to(self, key: int, value: int) -> int:
@@ -151,25 +136,16 @@ class Table:
                 if before < 0 and len(small) > SPILL:
                     self._spill()
             return before
-        keys, mask, values = self._keys, self._mask, self._values
+        index = self._slot(key)
+        values = self._values
         assert values is not None
-        index = (key * _GOLDEN >> self._shift) & mask
-        while True:
-            found = keys[index]
-            if found == key:
-                before = values[index]
-                if value > before:
-                    values[index] = value
-                return before
-            if found == 0:
-                break
-            index = (index + 1) & mask
-        keys[index] = key
-        values[index] = value
-        self.used += 1
-        if self.used * 2 > len(keys):
-            self._grow()
-        return -1
+        if not self._keys[index]:
+            self._insert(index, key, value)
+            return -1
+        before = values[index]
+        if value > before:
+            values[index] = value
+        return before
 
     def add(self, key: int) -> bool:
         """Insert ``key``; True when it was not there before."""
@@ -181,19 +157,10 @@ class Table:
             if len(small) > SPILL:
                 self._spill()
             return True
-        keys, mask = self._keys, self._mask
-        index = (key * _GOLDEN >> self._shift) & mask
-        while True:
-            found = keys[index]
-            if found == key:
-                return False
-            if found == 0:
-                break
-            index = (index + 1) & mask
-        keys[index] = key
-        self.used += 1
-        if self.used * 2 > len(keys):
-            self._grow()
+        index = self._slot(key)
+        if self._keys[index]:
+            return False
+        self._insert(index, key, 0)
         return True
 
     def _grow(self) -> None:

@@ -465,7 +465,7 @@ class Triage:
                 fid = finding.fid
                 if fid not in paired:
                     paired.add(fid)
-                    if add_pair(((fid + 1) << 32) | number):  # pair(fid, number) is new
+                    if add_pair(pair(fid, number)):  # a group new to this finding
                         if g_objects[number]:
                             finding.object_count += 1
                         else:
