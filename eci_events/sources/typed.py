@@ -12,8 +12,9 @@ The records of ``eci-events list -o ndjson`` (the large NDJSON inputs) are typed
 way, a line at a time: a line with any other key, or a value of another type, is read by
 the dict path instead.
 
-Timestamps repeat (a group's events, a stream's seconds): each distinct text is parsed
-once while it stays in a cache of some ten thousand.
+Timestamps in RFC 3339 are decoded by msgspec in C; any other spelling (epoch numbers,
+masked or zero-padded text) fails validation, and the dict path's parse_time reads it
+(parse_time rounds a 7th fractional digit as msgspec does, so both agree).
 """
 
 from __future__ import annotations
@@ -25,22 +26,7 @@ import msgspec
 
 from eci_events.model import Event
 from eci_events.sources.shapes import SourceSummary, Walk, batched, group_events
-from eci_events.timefmt import UTC, parse_time, utc_time
-
-_TIMES_KEPT = 1 << 14
-_times: dict[str | None, datetime | None] = {None: None}
-
-
-def _parsed(text: str | None) -> datetime | None:
-    """``parse_time`` of a timestamp the cache did not hold; now it does. A full cache is
-    replaced, never cleared, so that a caller holding the old one never misses a key it
-    has just seen in it."""
-    global _times
-    times = _times
-    if len(times) >= _TIMES_KEPT:
-        times = _times = {None: None}
-    moment = times[text] = parse_time(text)
-    return moment
+from eci_events.timefmt import UTC, utc_time
 
 
 class _Object(msgspec.Struct, rename="pascal", forbid_unknown_fields=True, gc=False):
@@ -68,8 +54,6 @@ class _Event(msgspec.Struct, rename="pascal", forbid_unknown_fields=True, gc=Fal
     message: str | None = None
     type: str | None = None
     count: int | None = None
-    # RFC 3339 decoded by msgspec in C; any other spelling (epoch numbers, masked or
-    # zero-padded text) fails validation and the group takes the dict path's parse_time.
     first_timestamp: datetime | None = None
     last_timestamp: datetime | None = None
     event_time: datetime | None = None
@@ -109,9 +93,9 @@ class _Record(msgspec.Struct, forbid_unknown_fields=True, gc=False):
     type: str | None = None
     message: str | None = None
     count: int | None = None
-    first_seen: str | None = None
-    last_seen: str | None = None
-    event_time: str | None = None
+    first_seen: datetime | None = None
+    last_seen: datetime | None = None
+    event_time: datetime | None = None
     source: str | None = None
     object_kind: str | None = None
     object_name: str | None = None
@@ -132,7 +116,6 @@ def record_event(line: bytes, summary: SourceSummary) -> Event | None:
         record = _RECORD.decode(line)
     except (msgspec.DecodeError, msgspec.ValidationError, UnicodeDecodeError, RecursionError):
         return None
-    times, miss = _times, _parsed
     first, last, when = record.first_seen, record.last_seen, record.event_time
     count = record.count
     summary.documents += 1
@@ -143,9 +126,9 @@ def record_event(line: bytes, summary: SourceSummary) -> Event | None:
         record.message or "",
         record.type or "",
         count if count is not None and 0 < count < 10**18 else 1,
-        times[first] if first in times else miss(first),
-        times[last] if last in times else miss(last),
-        times[when] if when in times else miss(when),
+        first and utc_time(first),
+        last and utc_time(last),
+        when and utc_time(when),
         record.group_id or "",
         record.group_name or "",
         record.namespace or "",
