@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import re
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import datetime, timezone
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING
 
 import click
 
@@ -38,7 +38,6 @@ if TYPE_CHECKING:
     from eci_events.sources.client import Client
     from eci_events.sources.events_api import Query
 
-F = TypeVar("F", bound=Callable[..., Any])
 OUTPUTS = ("table", "wide", "json", "ndjson", "yaml")
 TABLES = ("table", "wide")
 

@@ -57,15 +57,17 @@ def entry_data(entry: Entry, lang: str) -> dict[str, Any]:
     }
 
 
-# The JSON builders import the record contract (and with it msgspec) when called: the
-# plain-text path of explain, the one start-up is measured on, never needs them.
+def _head(lang: str) -> dict[str, Any]:
+    """What every JSON document starts with. The record contract is imported here, when a
+    document is built: the plain-text path, the one start-up is measured on, never is."""
+    from eci_events.records import SCHEMA_VERSION
+
+    return {"schema_version": SCHEMA_VERSION, "lang": lang}
 
 
 def explain_data(match: Match, lang: str, message: str | None) -> dict[str, Any]:
-    from eci_events.records import SCHEMA_VERSION
-
     assert match.entry is not None
-    data: dict[str, Any] = {"schema_version": SCHEMA_VERSION, "lang": lang}
+    data = _head(lang)
     data.update(entry_data(match.entry, lang))
     if message is not None:
         data["match"] = {
@@ -78,11 +80,8 @@ def explain_data(match: Match, lang: str, message: str | None) -> dict[str, Any]
 
 
 def rule_data(rule: Rule, lang: str) -> dict[str, Any]:
-    from eci_events.records import SCHEMA_VERSION
-
     return {
-        "schema_version": SCHEMA_VERSION,
-        "lang": lang,
+        **_head(lang),
         "rule": rule.rule,
         "severity": rule.severity.label,
         "summary": localized(rule.summary, lang),
@@ -299,11 +298,8 @@ def catalog_markdown(entries: Iterable[Entry], lang: str) -> str:
 
 
 def catalog_data(entries: Iterable[Entry], rules: Iterable[Rule], lang: str) -> Mapping[str, Any]:
-    from eci_events.records import SCHEMA_VERSION
-
     return {
-        "schema_version": SCHEMA_VERSION,
-        "lang": lang,
+        **_head(lang),
         "entries": [entry_data(e, lang) for e in entries],
         "rules": [
             {k: v for k, v in rule_data(r, lang).items() if k not in ("schema_version", "lang")}

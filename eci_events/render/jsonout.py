@@ -14,32 +14,26 @@ def json_bytes(data: Any, indent: int = 2, small: bool = False) -> bytes:
     surrogates (YAML escapes and command lines can make them) gets ``\\uXXXX`` escapes.
     """
     if small:
-        import json
-
         try:
-            separators = (",", ": ") if indent else (",", ":")
-            text = json.dumps(
-                data, ensure_ascii=False, indent=indent or None, separators=separators
-            )
-            return text.encode()
+            return _dumps(data, indent, ascii_only=False)
         except UnicodeEncodeError:
-            return _escaped(data, indent)
+            return _dumps(data, indent, ascii_only=True)
     import msgspec
 
     try:
         encoded = msgspec.json.encode(data)
     except (UnicodeEncodeError, msgspec.EncodeError):
-        return _escaped(data, indent)
+        return _dumps(data, indent, ascii_only=True)
     return msgspec.json.format(encoded, indent=indent) if indent else encoded
 
 
-def _escaped(data: Any, indent: int) -> bytes:
+def _dumps(data: Any, indent: int, ascii_only: bool) -> bytes:
+    """The json module's text, spaced as msgspec spaces it."""
     import json
 
     separators = (",", ": ") if indent else (",", ":")
-    return json.dumps(
-        data, ensure_ascii=True, indent=indent or None, separators=separators
-    ).encode()
+    text = json.dumps(data, ensure_ascii=ascii_only, indent=indent or None, separators=separators)
+    return text.encode()
 
 
 def json_text(data: Any, indent: int = 2, small: bool = False) -> str:

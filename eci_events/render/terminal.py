@@ -57,11 +57,17 @@ def fit_width(flag: int | None, stream: IO[str] | None = None) -> int | None:
     """
     if flag is not None:
         return max(flag, MIN_WIDTH)
-    if not is_terminal(stream or sys.stdout):
+    stream = stream or sys.stdout
+    if not is_terminal(stream):
         return None
-    import shutil  # here: piped output, the common case at start-up, never needs it
+    return columns_env() or _terminal_columns(stream)
 
-    return columns_env() or shutil.get_terminal_size().columns
+
+def _terminal_columns(stream: IO[str]) -> int:
+    try:
+        return os.get_terminal_size(stream.fileno()).columns or 80
+    except (AttributeError, OSError, ValueError):
+        return 80
 
 
 def prose_width(flag: int | None, stream: IO[str] | None = None) -> int:
@@ -72,18 +78,12 @@ def prose_width(flag: int | None, stream: IO[str] | None = None) -> int:
 def note_text(text: str, stream: IO[str] | None = None) -> str:
     """A note for stderr: on a terminal wrapped at its width (later lines indented by
     two), so the terminal never folds a word; elsewhere one line, for logs and grep."""
-    stream = stream or sys.stderr
-    if not is_terminal(stream):
-        return text
-    width = columns_env()
+    width = fit_width(None, stream or sys.stderr)
     if width is None:
-        try:
-            width = max(os.get_terminal_size(stream.fileno()).columns, MIN_WIDTH)
-        except (AttributeError, OSError, ValueError):
-            width = 80
+        return text
     from eci_events.render.layout import plain, wrapped
 
-    return plain(wrapped(text, width, 2, first=[])).rstrip("\n")
+    return plain(wrapped(text, max(width, MIN_WIDTH), 2, first=[])).rstrip("\n")
 
 
 def hyperlinks(stream: IO[str] | None = None) -> bool:

@@ -273,7 +273,7 @@ def noise_lines(d: Diagnosis, lang: str, width: int) -> list[Line]:
 
 
 # What an empty report says: triage read an input; diagnose asked about groups.
-_EMPTY = {"triage": "", "diagnose": "_groups"}
+_EMPTY = {"triage": "no_events", "diagnose": "no_events_groups"}
 
 
 def report_lines(
@@ -287,7 +287,7 @@ def report_lines(
     """The whole report as styled lines."""
     lines = header_lines(d, lang, width, command)
     if d.events == 0:
-        nothing = "no_events_since" if d.skipped_old else f"no_events{_EMPTY[command]}"
+        nothing = "no_events_since" if d.skipped_old else _EMPTY[command]
         return [*lines, [], [(word(lang, nothing), None)]]
     if timeline:
         block = timeline_lines(d, lang, width)

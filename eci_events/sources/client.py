@@ -244,7 +244,7 @@ def classify(exc: BaseException, settings: Settings, action: str) -> Problem:
                 False,
                 ConfigError(
                     f"access denied ({code}){rid}; grant this identity the RAM action "
-                    f"{ram_action(action)} (e.g. the {_READ_ONLY[ram_action(action)[:3]]} policy)"
+                    f"{ram_action(action)} (e.g. the {_READ_ONLY[product]} policy)"
                 ),
             )
         if code in ("InvalidRegionId", "MissingRegionId", "InvalidRegionId.NotFound"):
@@ -272,7 +272,7 @@ def classify(exc: BaseException, settings: Settings, action: str) -> Problem:
 
 
 # The system policy that grants a product's read-only actions, by the action's prefix.
-_READ_ONLY = {"eci": "AliyunECIReadOnlyAccess", "vpc": "AliyunVPCReadOnlyAccess"}
+_READ_ONLY = {"ECI": "AliyunECIReadOnlyAccess", "VPC": "AliyunVPCReadOnlyAccess"}
 
 
 def ram_action(action: str) -> str:
